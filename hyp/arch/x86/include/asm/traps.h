@@ -1,0 +1,43 @@
+/* traps.h - the saved register frame and trap dispatch. */
+#ifndef ASM_TRAPS_H
+#define ASM_TRAPS_H
+
+#include <stdint.h>
+
+/* What entry.S saves on an interrupt or exception, lowest address first. */
+struct cpu_regs {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    uint64_t rip, cs, rflags, rsp, ss;      /* pushed by the CPU */
+};
+
+/* Exception vectors. */
+#define X86_EXC_DE   0
+#define X86_EXC_DB   1
+#define X86_EXC_NMI  2
+#define X86_EXC_BP   3
+#define X86_EXC_UD   6
+#define X86_EXC_DF   8
+#define X86_EXC_GP   13
+#define X86_EXC_PF   14
+#define X86_EXC_MC   18
+
+typedef void (*irq_handler_t)(struct cpu_regs *regs);
+
+/* Handle interrupt 'vector' (>= 32) with 'fn'; the EOI is sent after it. */
+void irq_register(unsigned vector, irq_handler_t fn);
+
+/* Set an IDT gate: 'dpl' = lowest ring allowed to 'int' it, 'ist' 0 = none. */
+void idt_set_gate(unsigned vector, uint64_t handler, unsigned ist, unsigned dpl);
+/* The address of entry.S's stub for 'vector'. */
+uint64_t idt_stub(unsigned vector);
+
+/*
+ * Exception fixups: an instruction that may fault on purpose (reading a
+ * possibly-missing MSR, later copying from guest memory) is listed with
+ * where to continue; the handler jumps there instead of panicking.
+ */
+struct extable_entry { uint64_t insn, fixup; };
+
+#endif
