@@ -42,9 +42,12 @@ static void print_frame(int depth, uint64_t addr)
 
 void backtrace_print(uint64_t rip, uint64_t rbp, uint64_t stack_lo, uint64_t stack_hi)
 {
+    uint64_t last = rip, repeats = 0;
+    int depth = 1;
+
     printk(LOG_EMERG, "Backtrace:\n");
     print_frame(0, rip);
-    for (int depth = 1; depth < 32; depth++) {
+    for (int frames = 0; frames < 4096; frames++) {
         /* A frame is [saved rbp][return address]; both must be on the stack. */
         if (rbp < stack_lo || rbp + 16 > stack_hi || (rbp & 7))
             break;
@@ -52,9 +55,20 @@ void backtrace_print(uint64_t rip, uint64_t rbp, uint64_t stack_lo, uint64_t sta
         uint64_t ret = frame[1];
         if (ret == 0)
             break;
-        print_frame(depth, ret);
+        if (ret == last) {
+            repeats++;          /* deep recursion: say how deep, not every frame */
+        } else {
+            if (repeats)
+                printk(LOG_EMERG, "  ... the frame above %lu more times\n", (unsigned long)repeats);
+            repeats = 0;
+            if (depth < 32)
+                print_frame(depth++, ret);
+            last = ret;
+        }
         if (frame[0] <= rbp)            /* stacks grow down: callers are higher */
             break;
         rbp = frame[0];
     }
+    if (repeats)
+        printk(LOG_EMERG, "  ... the frame above %lu more times\n", (unsigned long)repeats);
 }

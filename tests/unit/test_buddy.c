@@ -101,14 +101,17 @@ check_invariants(struct pool *p, const char *file, int line)
 
 #define CHECK_INVARIANTS(p) check_invariants((p), __FILE__, __LINE__)
 
-/* Number of free blocks of 'order'. */
+/* Number of free blocks of 'order'; -1 if the list is broken (a cycle or a bad link). */
 static int
 list_len(struct pool *p, unsigned order)
 {
     int n = 0;
 
-    for (uint32_t off = p->b.head[order]; off != FRAME_NIL; off = p->ft.frames[off].u.free.next)
+    for (uint32_t off = p->b.head[order]; off != FRAME_NIL; off = p->ft.frames[off].u.free.next) {
+        if (off >= p->ft.nframes || (pfn_t)n >= p->ft.nframes)
+            return -1;
         n++;
+    }
     return n;
 }
 

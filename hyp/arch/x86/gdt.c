@@ -12,6 +12,8 @@
 #include <asm/cpu.h>
 #include <asm/x86.h>
 
+_Static_assert(sizeof(struct tss) == 104, "the TSS layout is fixed by the CPU");
+
 struct cpu cpus[MAX_CPUS];
 unsigned ncpus_present = 1, ncpus_online;
 static volatile bool percpu_ready;
@@ -38,7 +40,7 @@ void gdt_init_cpu(struct cpu *c)
         if (!c->ist_top[i])
             panic("gdt: no memory for CPU %u's entry stacks", c->id);
         if (i)
-            c->tss.ist[i] = c->ist_top[i];
+            c->tss.ist[i - 1] = c->ist_top[i];
     }
     c->tss.rsp[0] = c->ist_top[0];
     c->tss.iomap_base = sizeof(struct tss);      /* no I/O bitmap: no ports for outer rings */

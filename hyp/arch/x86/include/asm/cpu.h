@@ -20,11 +20,11 @@ struct __attribute__((packed)) tss {
     uint32_t reserved0;
     uint64_t rsp[3];
     uint64_t reserved1;
-    uint64_t ist[8];        /* ist[0] unused: IST indices are 1..7 */
+    uint64_t ist[7];        /* ist[n - 1] is the stack for IST index n */
     uint64_t reserved2;
     uint16_t reserved3;
     uint16_t iomap_base;
-};
+};                          /* 104 bytes, as the CPU defines it */
 
 #define IST_DF   1
 #define IST_NMI  2

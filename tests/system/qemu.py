@@ -1,0 +1,66 @@
+"""Boot the real hypervisor ISO (GRUB, Multiboot2) in QEMU and collect what
+it prints on the serial line.  Every run is bounded by a timeout; guests
+leave through isa-debug-exit, whose exit status is (code << 1) | 1."""
+
+import os
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# What the hypervisor writes to the isa-debug-exit port (hyp/include/machine.h).
+EXIT_PASS = (0x10 << 1) | 1    # 33: a self test passed
+EXIT_FAIL = (0x11 << 1) | 1    # 35: a self test failed
+EXIT_PANIC = (0x12 << 1) | 1   # 37: the hypervisor panicked
+EXIT_TIMEOUT = -1
+
+
+class Options:
+    accel = "tcg"
+    cpu = "qemu64"
+
+
+def make_iso(path, args, modules=()):
+    """modules: (file, module command line) pairs, in GRUB order."""
+    cmd = ["sh", "mk/mkiso.sh", path, args]
+    for f, margs in modules:
+        cmd += [f, margs]
+    subprocess.run(cmd, cwd=ROOT, check=True)
+
+
+class Result:
+    def __init__(self, status, output, seconds):
+        self.status = status
+        self.output = output
+        self.seconds = seconds
+
+    def text(self):
+        """The hypervisor's own output: from its first line on (SeaBIOS and
+        GRUB write escape codes into the same stream before it)."""
+        i = self.output.find("Paravane ")
+        return self.output[i:] if i >= 0 else self.output
+
+
+def boot(args, smp=1, mem="256M", modules=(), timeout=60, log=None):
+    """Build an ISO with this command line and modules, boot it, wait."""
+    with tempfile.TemporaryDirectory(prefix="paravane-test-") as tmp:
+        iso = os.path.join(tmp, "t.iso")
+        make_iso(iso, args, modules)
+        cmd = ["qemu-system-x86_64", "-accel", Options.accel, "-cpu", Options.cpu,
+               "-smp", str(smp), "-m", str(mem), "-cdrom", iso, "-boot", "d",
+               "-display", "none", "-serial", "stdio", "-no-reboot", "-nic", "none",
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        start = time.monotonic()
+        try:
+            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, timeout=timeout)
+            status, out = p.returncode, p.stdout
+        except subprocess.TimeoutExpired as e:
+            status, out = EXIT_TIMEOUT, e.stdout or b""
+        r = Result(status, out.decode("utf-8", "replace").replace("\r", ""), time.monotonic() - start)
+        if log:
+            with open(log, "w") as f:
+                f.write("# %s\n# status %s after %.1f s\n" % (" ".join(cmd), status, r.seconds))
+                f.write(r.output)
+        return r
