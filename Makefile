@@ -23,7 +23,7 @@ NM    := nm
 
 BUILD_DEPS := gcc make binutils grub-pc-bin grub-common xorriso mtools
 RUN_DEPS   := qemu-system-x86
-TEST_DEPS  := python3 python3-pexpect
+TEST_DEPS  := python3
 
 HYP_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
@@ -90,7 +90,7 @@ run: $(BUILD)/paravane.iso
 
 test: $(BUILD)/paravane.elf
 	@sh mk/deps.sh $(RUN_DEPS) $(TEST_DEPS)
-	@/usr/bin/python3 tests/run.py --smp-list "1 2 4" --accel $(ACCEL) --cpu $(CPU)
+	@/usr/bin/python3 tests/run.py --accel $(ACCEL) --cpu $(CPU)
 
 bench: $(BUILD)/paravane.elf
 	@sh mk/deps.sh $(RUN_DEPS) $(TEST_DEPS)

@@ -77,7 +77,6 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--accel", default="tcg")
     ap.add_argument("--cpu", default="qemu64")
-    ap.add_argument("--smp-list", default="1 2 4")
     ap.add_argument("--only", help="regex: run only matching system tests, no unit tests")
     a = ap.parse_args()
     qemu.Options.accel = a.accel
