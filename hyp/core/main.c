@@ -22,7 +22,7 @@
 #define MB2_BOOT_MAGIC 0x36d76289
 
 struct boot_options hyp_options;
-static struct boot_info boot_info;
+struct boot_info hyp_boot_info;
 
 extern char boot_stack_bottom[], boot_stack_top[];
 void smp_set_cpus(const uint32_t *apic_ids, unsigned n);
@@ -112,25 +112,25 @@ void hyp_start(uint32_t magic, uint32_t mbi_phys)
     /* Everything below 4 GiB is mapped 1:1 into the direct map by boot.S. */
     const char *why = NULL;
     const uint32_t *mbi = phys_to_virt(mbi_phys);
-    if (multiboot2_parse(mbi, mbi_phys, 1u << 20, &boot_info, report, &why) != 0)
+    if (multiboot2_parse(mbi, mbi_phys, 1u << 20, &hyp_boot_info, report, &why) != 0)
         panic("bad Multiboot2 information: %s", why ? why : "?");
 
     options_defaults(&hyp_options);
-    options_parse(boot_info.cmdline, &hyp_options, report);
+    options_parse(hyp_boot_info.cmdline, &hyp_options, report);
     printk_set_level(hyp_options.loglvl);
     if (hyp_options.console == CONSOLE_NONE)
         printk_console_off();
     else if (hyp_options.console == CONSOLE_COM2)
         serial_init(COM2_PORT);
-    pr_info("Command line: %s\n", boot_info.cmdline);
+    pr_info("Command line: %s\n", hyp_boot_info.cmdline);
 
-    print_memory_map(&boot_info);
+    print_memory_map(&hyp_boot_info);
     uint32_t apic_ids[MAX_CPUS];
-    smp_set_cpus(apic_ids, acpi_find_cpus(&boot_info, apic_ids, MAX_CPUS));
-    check_modules(&boot_info);
-    check_low_memory(&boot_info);
+    smp_set_cpus(apic_ids, acpi_find_cpus(&hyp_boot_info, apic_ids, MAX_CPUS));
+    check_modules(&hyp_boot_info);
+    check_low_memory(&hyp_boot_info);
 
-    mm_init(&boot_info);
+    mm_init(&hyp_boot_info);
     idt_init();
     idt_load();
     percpu_init(bsp);
@@ -148,7 +148,7 @@ void hyp_start(uint32_t magic, uint32_t mbi_phys)
 
     printk(LOG_NOTICE, "Paravane %s: %u CPUs online, %lu MiB RAM (%lu MiB free), %u modules, TSC %lu MHz\n",
            PARAVANE_VERSION, ncpus_online, (unsigned long)(mm_total_frames() >> 8),
-           (unsigned long)(mm_free_frames() >> 8), boot_info.nmodules, (unsigned long)(tsc_khz / 1000));
+           (unsigned long)(mm_free_frames() >> 8), hyp_boot_info.nmodules, (unsigned long)(tsc_khz / 1000));
 
     if (hyp_options.bench)
         bench_run();

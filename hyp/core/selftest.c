@@ -17,6 +17,8 @@
 #include "string.h"
 #include "format.h"
 #include "version.h"
+#include "crc32.h"
+#include "bootinfo.h"
 #include <asm/cpu.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
@@ -206,6 +208,53 @@ static void test_memory(void)
     verdict("memory", after == before, detail);
 }
 
+/*
+ * Boot modules are safe from the allocator: take every free frame, fill
+ * it, and the modules' checksums must not change; then give all back.
+ */
+static void test_modules_safe(void)
+{
+    const struct boot_info *bi = &hyp_boot_info;
+    uint32_t crc_before[BOOT_MODULES_MAX];
+    char detail[160];
+
+    for (unsigned i = 0; i < bi->nmodules; i++)
+        crc_before[i] = crc32(0, phys_to_virt(bi->modules[i].start),
+                              bi->modules[i].end - bi->modules[i].start);
+    uint64_t free_before = mm_free_frames();
+
+    /* Chain the taken blocks through their own first word: no other memory needed. */
+    uint64_t head = 0, taken = 0;
+    for (int order = 10; order >= 0; order--) {
+        uint64_t pa;
+        while ((pa = alloc_frames((unsigned)order)) != 0) {
+            memset(phys_to_virt(pa), 0xee, PAGE_SIZE << order);
+            ((uint64_t *)phys_to_virt(pa))[0] = head;
+            ((uint64_t *)phys_to_virt(pa))[1] = (uint64_t)order;
+            head = pa;
+            taken += 1ull << order;
+        }
+    }
+    bool ok = mm_free_frames() == 0;
+    for (unsigned i = 0; i < bi->nmodules; i++) {
+        const struct boot_module *m = &bi->modules[i];
+        uint32_t crc = crc32(0, phys_to_virt(m->start), m->end - m->start);
+        struct frame *f = frame_of(mm_frame_table(), m->start >> PAGE_SHIFT);
+        bool same = crc == crc_before[i] && f && f->owner == DOMID_BOOT;
+        pr_info("selftest modules-safe: module %u crc32 %08x %s, owner %#x\n", i, crc,
+                crc == crc_before[i] ? "unchanged" : "CHANGED", f ? f->owner : 0);
+        ok &= same;
+    }
+    while (head) {
+        uint64_t next = ((uint64_t *)phys_to_virt(head))[0];
+        free_frames(head, (unsigned)((uint64_t *)phys_to_virt(head))[1]);
+        head = next;
+    }
+    snprintf(detail, sizeof detail, "filled %lu free frames, %u modules intact, %lu frames free again",
+             (unsigned long)taken, bi->nmodules, (unsigned long)mm_free_frames());
+    verdict("modules-safe", ok && taken == free_before && mm_free_frames() == free_before, detail);
+}
+
 /* The log ring holds everything printed since boot and reads back in order. */
 static void test_dmesg(void)
 {
@@ -246,6 +295,7 @@ static const struct {
     { "timer", test_timer },
     { "memory", test_memory },
     { "dmesg", test_dmesg },
+    { "modules-safe", test_modules_safe },
 };
 
 void selftest_run(const char *name)

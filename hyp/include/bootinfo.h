@@ -51,6 +51,9 @@ struct boot_info {
     uint64_t mbi_start, mbi_end;   /* physical range of the MBI itself */
 };
 
+/* What the hypervisor was booted with (hyp/core/main.c). */
+extern struct boot_info hyp_boot_info;
+
 /*
  * Parse the MBI at 'mbi' (a pointer the caller can read), which the boot
  * loader placed at physical address 'mbi_phys'.  'limit' is how many bytes

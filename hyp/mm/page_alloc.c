@@ -39,13 +39,18 @@ static void reserve(uint64_t start, uint64_t end)
     nreserved++;
 }
 
-/* First reserved range overlapping [start, end), or NULL. */
+/*
+ * The lowest reserved range overlapping [start, end), or NULL.  Lowest, not
+ * first found: callers free everything below the range returned.
+ */
 static const struct range *overlap(uint64_t start, uint64_t end)
 {
+    const struct range *low = NULL;
     for (unsigned i = 0; i < nreserved; i++)
-        if (start < reserved[i].end && reserved[i].start < end)
-            return &reserved[i];
-    return NULL;
+        if (start < reserved[i].end && reserved[i].start < end &&
+            (!low || reserved[i].start < low->start))
+            low = &reserved[i];
+    return low;
 }
 
 /*

@@ -137,6 +137,18 @@ def modules_arrive_intact(c):
 
 
 @case
+def modules_safe_from_allocator(c):
+    rnd = random.Random(99)
+    blobs = [tiny_elf(), bytes(rnd.getrandbits(8) for _ in range(300000))]
+    mods = [(c.file("m%d" % i, b), "") for i, b in enumerate(blobs)]
+    r = c.boot("test=modules-safe panic=qemu-exit", mem="128M", modules=mods)
+    expect_status(r, EXIT_PASS)
+    for i, b in enumerate(blobs):
+        expect_line(r, r"modules-safe: module %d crc32 %08x unchanged, owner 0x7ff3" % (i, zlib.crc32(b)))
+    expect_line(r, r"selftest modules-safe: PASS: filled \d+ free frames, 2 modules intact")
+
+
+@case
 def no_modules_is_reported(c):
     r = c.boot("test=boot panic=qemu-exit")
     expect_status(r, EXIT_PASS)
