@@ -132,9 +132,8 @@ void hyp_start(uint32_t magic, uint32_t mbi_phys)
 
     mm_init(&hyp_boot_info);
     idt_init();
-    idt_load();
-    percpu_init(bsp);
-    gdt_init_cpu(bsp);
+    percpu_setup(bsp);
+    percpu_activate(bsp);
     time_init();
     apic_init_cpu();
     apic_timer_calibrate();

@@ -5,14 +5,18 @@
  */
 #include "symbols.h"
 #include "printk.h"
+#include <asm/pcpu.h>
 
 extern const uint64_t symtab_count;
 extern const uint64_t symtab_addr[];
 extern const char *const symtab_name[];
-extern char __text_start[], __text_end[];
+extern char __text_start[], __text_end[], __entry_start[];
 
 const char *symbol_lookup(uint64_t addr, uint64_t *offset)
 {
+    /* Entry code runs from its alias in the per-pCPU slot: name the original. */
+    if (addr >= PCPU_ENTRY_VA && addr < PCPU_ENTRY_VA + ENTRY_PAGES * 4096)
+        addr = addr - PCPU_ENTRY_VA + (uint64_t)__entry_start;
     if (addr < (uint64_t)__text_start || addr >= (uint64_t)__text_end || symtab_count == 0)
         return NULL;
     /* Binary search for the last symbol at or below addr. */

@@ -1,18 +1,28 @@
 /*
- * entry.S - interrupt and exception entry.
+ * entry.S - every way into the hypervisor after boot: interrupts,
+ * exceptions and hypercalls, from guests or from the hypervisor itself.
  *
- * One 16-byte stub per vector (vector_stubs + 16 * vector): it pushes a
- * zero where the CPU pushes no error code, then the vector number, and
- * jumps to trap_common, which saves the general registers in the layout of
- * struct cpu_regs (asm/traps.h) and calls trap_handler().
+ * This code runs from its alias in the per-pCPU slot (asm/pcpu.h), the
+ * only hypervisor code a guest view maps, so it may not use RIP-relative
+ * references to the rest of the image: it calls C through absolute
+ * addresses, after switching to the hypervisor view.
+ *
+ * One 16-byte stub per vector (vector_stubs + 16 * vector) pushes a zero
+ * where the CPU pushes no error code, then the vector number.  The common
+ * path saves the general registers and the CR3 it found (struct cpu_regs
+ * in asm/traps.h), loads this pCPU's hypervisor view if it was not
+ * loaded, and calls trap_handler().  On the way out it puts back the CR3
+ * from the frame (the guest view, for a frame that returns to a guest)
+ * as the very last thing before iretq.
  */
 #include <asm/layout.h>
+#include <asm/pcpu.h>
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
-    .text
-    .balign 16
+    .section .text.entry, "ax"
+    .balign 4096
     .global vector_stubs
 vector_stubs:
     vec = 0
@@ -23,11 +33,11 @@ vector_stubs:
     pushq $0
     .endif
     pushq $vec
-    jmp  trap_common
+    jmp  entry_common
     vec = vec + 1
     .endr
 
-trap_common:
+entry_common:
     pushq %rax
     pushq %rbx
     pushq %rcx
@@ -43,10 +53,28 @@ trap_common:
     pushq %r13
     pushq %r14
     pushq %r15
-    cld
+    movq %cr3, %rax
+    pushq %rax                      /* entry_cr3 */
+    pushq $0                        /* pad: keeps the frame 16-byte aligned */
+    movabsq (PCPU_PAGE_VA + PCPU_HV_CR3), %rax
+    cmpq %rax, 8(%rsp)
+    je   1f
+    movq %rax, %cr3                 /* into the hypervisor view */
+1:  cld
     movq %rsp, %rdi
-    call trap_handler
-    popq %r15
+    movabsq $trap_handler, %rax
+    call *%rax
+
+    .global entry_return
+entry_return:                       /* rsp -> struct cpu_regs */
+    cli
+    popq %rax                       /* pad */
+    popq %rax                       /* entry_cr3 */
+    movq %cr3, %rbx
+    cmpq %rax, %rbx
+    je   2f
+    movq %rax, %cr3                 /* back to the view we came from (or a guest's) */
+2:  popq %r15
     popq %r14
     popq %r13
     popq %r12
@@ -63,3 +91,16 @@ trap_common:
     popq %rax
     addq $16, %rsp                  /* vector, error code */
     iretq
+
+/*
+ * void entry_start_frame(struct cpu_regs *frame): leave the boot stack for
+ * good and return to a guest from a frame built on the entry stack.
+ */
+    .global entry_start_frame
+entry_start_frame:
+    movq %rdi, %rsp
+    jmp  entry_return
+
+    .balign 4096
+    .global entry_code_end
+entry_code_end:

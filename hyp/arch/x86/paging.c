@@ -41,9 +41,22 @@ static unsigned index_of(uint64_t va, int level)   /* level 4..1 */
  * creating missing tables on the way if 'create'.  NULL if a table is
  * missing (and !create), a large page is in the way, or out of memory.
  */
+/*
+ * The root to change for va: the boot root for the hypervisor's shared
+ * slots (257..271, whose L3 tables every CPU's roots share), else the
+ * root this CPU has loaded (slot 256 and the low half are per CPU).
+ */
+static uint64_t *root_for(uint64_t va)
+{
+    unsigned slot = (va >> 39) & 511;
+    if (slot > HYP_L4_FIRST && slot <= HYP_L4_LAST)
+        return root;
+    return phys_to_virt(read_cr3() & PTE_ADDR);
+}
+
 static uint64_t *walk(uint64_t va, int level, bool create, uint64_t user)
 {
-    uint64_t *table = root;
+    uint64_t *table = root_for(va);
     for (int l = 4; l > level; l--) {
         uint64_t *e = &table[index_of(va, l)];
         if (!(*e & PTE_P)) {
@@ -96,7 +109,7 @@ void unmap_page(uint64_t va)
 
 uint64_t lookup_pte(uint64_t va, int *level)
 {
-    uint64_t *table = root;
+    uint64_t *table = root_for(va);
     for (int l = 4; l >= 1; l--) {
         uint64_t e = table[index_of(va, l)];
         if (!(e & PTE_P))
@@ -230,11 +243,12 @@ static void free_tables(uint64_t table_pa, int level)
 
 void paging_clear_l4_slot(unsigned slot)
 {
+    uint64_t *r = root_for((uint64_t)(slot & 255) << 39);
     uint64_t irq = spin_lock_irqsave(&map_lock);
-    uint64_t e = root[slot & 511];
-    root[slot & 511] = 0;
+    uint64_t e = r[slot & 511];
+    r[slot & 511] = 0;
     spin_unlock_irqrestore(&map_lock, irq);
-    write_cr3(root_pa);
+    write_cr3(read_cr3());
     if (e & PTE_P)
         free_tables(e & PTE_ADDR, 3);
 }

@@ -86,10 +86,7 @@ void smp_stop_others(void)
 static void __attribute__((noreturn)) ap_entry(void)
 {
     struct cpu *c = ap_starting;
-    write_cr3(paging_root());
-    percpu_init(c);
-    idt_load();
-    gdt_init_cpu(c);
+    percpu_activate(c);
     apic_init_cpu();
     c->apic_id = apic_id();
     __atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
@@ -115,6 +112,7 @@ static int start_ap(struct cpu *c)
     c->stack_top = stack_alloc(&c->stack_bottom);
     if (!c->stack_top)
         return -ENOMEM;
+    percpu_setup(c);
     ap_starting = c;
     /* As if called: the ABI wants RSP + 8 16-byte aligned at entry. */
     *(uint64_t *)tr_field(tr_stack) = c->stack_top - 8;

@@ -61,10 +61,10 @@ static void stack_bounds(uint64_t addr, uint64_t *lo, uint64_t *hi)
         *lo = c->stack_bottom;
         *hi = c->stack_top;
     }
-    for (int i = 0; i <= 3; i++)
-        if (addr >= c->ist_bottom[i] && addr < c->ist_top[i]) {
-            *lo = c->ist_bottom[i];
-            *hi = c->ist_top[i];
+    for (int i = 0; i <= 3; i++)        /* entry stack, IST stacks */
+        if (addr >= PCPU_STACK_BOTTOM(i) && addr < PCPU_STACK_TOP(i)) {
+            *lo = PCPU_STACK_BOTTOM(i);
+            *hi = PCPU_STACK_TOP(i);
         }
 }
 
@@ -103,8 +103,10 @@ static void fatal_exception(struct cpu_regs *r)
     if (v == X86_EXC_PF)
         describe_pf(r->error_code, cr2);
     int id = cpu_id();
-    if (id >= 0 && (v == X86_EXC_PF || v == X86_EXC_DF) &&
-        cr2 >= cpus[id].stack_bottom - 4096 && cr2 < cpus[id].stack_bottom)
+    bool guard = id >= 0 && cr2 >= cpus[id].stack_bottom - 4096 && cr2 < cpus[id].stack_bottom;
+    for (int i = 0; i <= 3; i++)
+        guard |= cr2 >= PCPU_STACK_BOTTOM(i) - 4096 && cr2 < PCPU_STACK_BOTTOM(i);
+    if ((v == X86_EXC_PF || v == X86_EXC_DF) && guard)
         printk(LOG_EMERG, "Stack overflow: %016lx is in the guard page below CPU %d's stack\n",
                (unsigned long)cr2, id);
     dump_regs(r);

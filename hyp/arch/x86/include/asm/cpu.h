@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <asm/layout.h>
+#include <asm/pcpu.h>
 
 #define MAX_CPUS 64
 
@@ -37,43 +38,50 @@ struct cpu_call {
     volatile uint32_t done;         /* set to 'requested' by the target when fn returned */
 };
 
+struct vcpu;
+struct idt_gate;
+
 struct cpu {
-    struct cpu *self;               /* %gs:0 */
     unsigned id;                    /* 0 = boot CPU */
     uint32_t apic_id;
     volatile bool online;
-    uint64_t stack_bottom, stack_top;      /* the normal stack */
-    /*
-     * By IST index 1..3: the IST stacks.  Index 0: the entry stack that
-     * TSS.RSP0 points at, for entries from outer rings.
-     */
-    uint64_t ist_bottom[4], ist_top[4];
-    uint64_t gdt[GDT_ENTRIES];
-    struct tss tss;
+    uint64_t stack_bottom, stack_top;      /* the boot stack, until the CPU runs guests */
+
+    /* The per-pCPU slot and root tables (percpu.c); writable aliases in the direct map. */
+    uint64_t hv_root_pa, gv_root_pa;
+    uint64_t *hv_root, *gv_root;
+    struct pcpu_page *page;
+    uint64_t *gdt;
+    struct tss *tss;
+    struct idt_gate *idt;
+    uint64_t loaded_l4;             /* guest L4 (machine address) copied into the roots, 0 = none */
+
+    struct vcpu *curr;              /* the vCPU running here, NULL when idle */
     struct cpu_call call;
     volatile uint64_t timer_ticks;  /* APIC timer interrupts taken */
+    volatile uint32_t softirq_pending;
 };
 
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned ncpus_present;      /* CPUs found in the MADT (or 1) */
 extern unsigned ncpus_online;
 
+/* This CPU's struct cpu: from its own page in the per-pCPU slot, whatever GS holds. */
 static inline struct cpu *this_cpu(void)
 {
-    struct cpu *c;
-    __asm__ volatile("movq %%gs:0, %0" : "=r"(c));
-    return c;
+    return ((volatile struct pcpu_page *)PCPU_PAGE_VA)->cpu;
 }
 
 /* Safe before per-CPU data exists: -1 then. */
 int cpu_id(void);
 
-/* gdt.c: load this CPU's GDT and TSS (allocating its IST stacks). */
+/* percpu.c: build CPU c's slot and roots (on the boot CPU), then switch to them (on c). */
+void percpu_setup(struct cpu *c);
+void percpu_activate(struct cpu *c);
+/* gdt.c: fill and load this CPU's GDT and TSS. */
 void gdt_init_cpu(struct cpu *c);
-/* idt.c */
+/* idt.c: the gates every CPU starts with; copy them into c's IDT and load it. */
 void idt_init(void);
-void idt_load(void);
-/* Point GS at c. */
-void percpu_init(struct cpu *c);
+void idt_init_cpu(struct cpu *c);
 
 #endif

@@ -3,9 +3,15 @@
 #define ASM_TRAPS_H
 
 #include <stdint.h>
+#include <stdbool.h>
 
-/* What entry.S saves on an interrupt or exception, lowest address first. */
+/*
+ * What entry.S saves on an interrupt or exception, lowest address first.
+ * entry_cr3 is the CR3 at entry (a guest view when the CPU was in a
+ * guest), put back on the way out.
+ */
 struct cpu_regs {
+    uint64_t pad, entry_cr3;
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
     uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
     uint64_t vector, error_code;
@@ -28,9 +34,15 @@ typedef void (*irq_handler_t)(struct cpu_regs *regs);
 /* Handle interrupt 'vector' (>= 32) with 'fn'; the EOI is sent after it. */
 void irq_register(unsigned vector, irq_handler_t fn);
 
-/* Set an IDT gate: 'dpl' = lowest ring allowed to 'int' it, 'ist' 0 = none. */
+/*
+ * Set a gate in this CPU's IDT: 'dpl' = lowest ring allowed to 'int' it,
+ * 'ist' 0 = none, 'sel' the code segment, 'trap' true for a trap gate
+ * (IF stays set).
+ */
+void idt_set_gate_full(unsigned vector, uint64_t handler, unsigned sel, unsigned ist,
+                       unsigned dpl, bool trap);
 void idt_set_gate(unsigned vector, uint64_t handler, unsigned ist, unsigned dpl);
-/* The address of entry.S's stub for 'vector'. */
+/* The address (in the per-pCPU slot) of entry.S's stub for 'vector'. */
 uint64_t idt_stub(unsigned vector);
 
 /*
