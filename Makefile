@@ -30,12 +30,12 @@ HYP_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror \
 	-fpie -fno-plt -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
 	-mno-red-zone -mgeneral-regs-only -mno-sse -mno-mmx \
 	-include hyp/include/compiler.h \
-	-Ihyp/include -Ihyp/arch/x86/include -Iinclude -MMD -MP
+	-Ihyp/include -Ihyp/arch/x86/include -Iinclude -I. -MMD -MP
 HYP_ASFLAGS := -Ihyp/arch/x86/include -Ihyp/include -MMD -MP -D__ASSEMBLY__
 HYP_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 	--no-dynamic-linker -T hyp/arch/x86/hyp.ld
 
-HYP_C := $(sort $(wildcard hyp/*/*.c hyp/arch/x86/*.c))
+HYP_C := $(sort $(wildcard hyp/*/*.c hyp/arch/x86/*.c hypercalls/*.c sched/*.c))
 HYP_S := $(sort $(wildcard hyp/arch/x86/*.S))
 HYP_OBJ := $(HYP_C:%.c=$(BUILD)/%.o) $(HYP_S:%.S=$(BUILD)/%.o)
 
@@ -49,12 +49,12 @@ $(BUILD)/.deps-build: mk/deps.sh
 	@sh mk/deps.sh $(BUILD_DEPS)
 	@mkdir -p $(BUILD) && touch $@
 
-$(BUILD)/%.o: %.c | $(BUILD)/.deps-build
+$(BUILD)/%.o: %.c Makefile | $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(HYP_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.o: %.S | $(BUILD)/.deps-build
+$(BUILD)/%.o: %.S Makefile | $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(HYP_ASFLAGS) -c $< -o $@

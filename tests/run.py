@@ -29,7 +29,12 @@ def run_unit():
         path = os.path.join(unitdir, name)
         if not (os.path.isfile(path) and os.access(path, os.X_OK)):
             continue
-        p = subprocess.run([path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+        try:
+            p = subprocess.run([path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+        except subprocess.TimeoutExpired:
+            print("FAIL unit/%s: did not finish within 300 s" % name)
+            failed += 1
+            continue
         out = p.stdout.decode("utf-8", "replace")
         m = re.search(r"^(\d+) passed, (\d+) failed\s*$", out, re.M)
         if not m:

@@ -19,7 +19,13 @@ bool panic_in_progress(void) { return panicking != 0; }
 
 void panic_stop(void)
 {
+    extern volatile unsigned cpus_stopped;
     smp_stop_others();
+    /* Wait (briefly) for them to say they stopped, so the report is true. */
+    unsigned others = ncpus_online > 0 ? ncpus_online - 1 : 0;
+    for (uint64_t i = 0; i < 50000000ull && cpus_stopped < others; i++)
+        cpu_relax();
+    printk(LOG_EMERG, "%u of %u other CPUs stopped\n", cpus_stopped, others);
     switch (hyp_options.panic) {
     case PANIC_QEMU_EXIT:
         machine_qemu_exit(QEMU_EXIT_PANIC);

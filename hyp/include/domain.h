@@ -6,9 +6,12 @@
  * A vCPU's guest registers live in struct vcpu whenever it is not running;
  * while it runs they are on its pCPU's entry stack (asm/pv.h).
  *
- * Locking: d->lock protects the domain's state, vCPU list and event
- * channels.  Lock order: a lower domain id's lock before a higher one's
- * (for operations on two domains); the scheduler's locks after d->lock.
+ * Locking: d->lock protects the domain's state and event channels; it is
+ * taken with interrupts off and never held while waiting for another CPU.
+ * d->mm_lock serialises page-table operations (pagetype.c); it is taken
+ * with interrupts on, because those operations may wait for other CPUs to
+ * flush their TLBs.  Lock order: mm_lock before lock; a lower domain id's
+ * lock before a higher one's; the scheduler's locks after d->lock.
  */
 #ifndef HYP_DOMAIN_H
 #define HYP_DOMAIN_H
@@ -64,6 +67,7 @@ struct vcpu {
     uint64_t poll_deadline;
 
     /* Scheduler's fields (sched/). */
+    volatile bool on_cpu;               /* its state is loaded on a pCPU (not saved yet) */
     struct vcpu *sched_next;
     uint64_t runtime_ns, last_start_ns;
 };
@@ -84,6 +88,7 @@ struct domain {
     unsigned shutdown_reason;           /* SHUTDOWN_* when state == DOM_SHUTDOWN */
     bool privileged;                    /* dom0: may use privileged hypercalls */
     struct spinlock lock;
+    struct spinlock mm_lock;
 
     struct vcpu *vcpus[PV_MAX_VCPUS];
     unsigned max_vcpus;
@@ -114,6 +119,13 @@ struct vcpu *current_vcpu(void);
  * Called on the crashing vCPU's pCPU, does not return to the guest.
  */
 void domain_crash(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Create domain 'id' with nr_pages frames and max_vcpus vCPUs (all down), paused. */
+struct domain *domain_create(domid_t id, uint64_t nr_pages, unsigned max_vcpus, bool privileged);
+/* The guest asked to stop (sched_op shutdown). */
+void domain_shutdown(struct domain *d, unsigned reason);
+/* Softirq: free the domains that have stopped and left every pCPU. */
+void domain_reap(void);
 
 /* Mark an event pending on vCPU v and make sure it will see it (IPI if it runs elsewhere). */
 void vcpu_kick(struct vcpu *v);

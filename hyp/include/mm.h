@@ -86,6 +86,7 @@ void paging_init(const struct boot_info *bi);
  * Returns the top (initial RSP), or 0.  *bottom gets the lowest address.
  */
 uint64_t stack_alloc(uint64_t *bottom);
+uint64_t stack_alloc_pages(unsigned pages, uint64_t *bottom);
 /* Map device memory uncached; returns its virtual address or NULL. */
 void *ioremap(uint64_t pa, size_t len);
 

@@ -28,6 +28,7 @@ struct boot_options {
     uint64_t dom0_mem;           /* dom0_mem=SIZE, bytes, 0 = default */
     enum panic_action panic;     /* panic=halt|reboot|qemu-exit */
     bool     bench;              /* bench: run the boot-time micro-benchmarks */
+    bool     guest_debug;        /* guest_debug: every domain may write to the console (rate-limited) */
     char     test[32];           /* test=NAME: run a built-in self test, then exit QEMU */
 };
 

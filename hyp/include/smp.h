@@ -13,9 +13,10 @@ void smp_boot_aps(unsigned maxcpus);
 
 /*
  * Run fn(arg) on CPU 'cpu' by IPI and wait until it has returned.
- * Returns 0, -EINVAL for an offline or unknown CPU, -ETIMEDOUT if the
- * target did not answer within a second.  Not for use with interrupts
- * disabled on a CPU that the target may be waiting for.
+ * Returns 0, or -EINVAL for an offline or unknown CPU.  Panics if the
+ * target does not answer within a second: its mailbox would be unsafe to
+ * reuse.  Not for use with interrupts disabled on a CPU that the target
+ * may be waiting for.
  */
 int smp_call_function(unsigned cpu, void (*fn)(void *), void *arg);
 

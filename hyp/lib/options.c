@@ -172,6 +172,18 @@ set_bench(struct boot_options *opt, struct val v)
 }
 
 static const char *
+set_guest_debug(struct boot_options *opt, struct val v)
+{
+    if (v.s == NULL || val_is(v, "1"))
+        opt->guest_debug = true;
+    else if (val_is(v, "0"))
+        opt->guest_debug = false;
+    else
+        return "must be 0 or 1";
+    return NULL;
+}
+
+static const char *
 set_test(struct boot_options *opt, struct val v)
 {
     if (v.len >= sizeof(opt->test))
@@ -188,6 +200,7 @@ static const struct opt_desc opt_table[] = {
     { "dom0_mem", VALUE_REQUIRED, set_dom0_mem },
     { "panic",    VALUE_REQUIRED, set_panic },
     { "bench",    VALUE_OPTIONAL, set_bench },
+    { "guest_debug", VALUE_OPTIONAL, set_guest_debug },
     { "test",     VALUE_REQUIRED, set_test },
 };
 
@@ -201,6 +214,7 @@ options_defaults(struct boot_options *opt)
     opt->dom0_mem = 0;          /* let dom0 building choose */
     opt->panic = PANIC_HALT;
     opt->bench = false;
+    opt->guest_debug = false;
     opt->test[0] = '\0';
 }
 

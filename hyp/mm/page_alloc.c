@@ -153,6 +153,11 @@ uint64_t alloc_frames(unsigned order)
 
 void free_frames(uint64_t pa, unsigned order)
 {
+    struct frame *f = frame_of(&frame_table, pa >> PAGE_SHIFT);
+    /* Only what alloc_frames handed out: never firmware, module or image frames. */
+    if (!f || f->owner != DOMID_HYP || f->u.use.ref_count != 0)
+        panic("free_frames: %#lx is not a free-able hypervisor frame (owner %#x)",
+              (unsigned long)pa, f ? f->owner : 0);
     uint64_t flags = spin_lock_irqsave(&alloc_lock);
     int rc = buddy_free(&buddy, pa >> PAGE_SHIFT, order);
     spin_unlock_irqrestore(&alloc_lock, flags);

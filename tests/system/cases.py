@@ -149,6 +149,17 @@ def modules_safe_from_allocator(c):
 
 
 @case
+def modules_safe_above_4g(c):
+    """Fill every free frame of a 5 GiB machine: the allocator really hands out RAM above 4 GiB."""
+    blob = bytes(random.Random(5).getrandbits(8) for _ in range(200000))
+    r = c.boot("test=modules-safe panic=qemu-exit", mem="5120M", modules=[(c.file("m0", blob), "")],
+               timeout=120)
+    expect_status(r, EXIT_PASS)
+    m = expect_line(r, r"selftest modules-safe: PASS: filled (\d+) free frames")
+    expect(int(m.group(1)) > (4 << 30) // 4096, "only %s frames filled: RAM above 4 GiB unused" % m.group(1))
+
+
+@case
 def no_modules_is_reported(c):
     r = c.boot("test=boot panic=qemu-exit")
     expect_status(r, EXIT_PASS)
@@ -247,6 +258,7 @@ def panic_stops_all_cpus(c):
     expect_status(r, EXIT_PANIC)
     expect_line(r, r"PANIC on CPU 0: selftest panic: deliberate")
     expect_line(r, r"#0 .*test_panic\+0x")
+    expect_line(r, r"3 of 3 other CPUs stopped")
 
 
 # --- interrupts -----------------------------------------------------------

@@ -71,6 +71,9 @@ void apic_init_cpu(void)
                 panic("apic: cannot map the APIC registers");
         }
     }
+    /* The legacy 8259 PICs stay silent: every interrupt comes through the APIC. */
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
     base |= APIC_BASE_EN;
     wrmsr(MSR_APIC_BASE, base);
     if (apic_x2)
@@ -100,10 +103,15 @@ void apic_send_ipi(uint32_t dest, uint32_t low)
         wrmsr(0x800 + (APIC_ICR_LO >> 4), ((uint64_t)dest << 32) | low);
         return;
     }
+    /* Two writes: an interrupt between them must not send its own IPI. */
+    uint64_t flags = read_rflags();
+    irq_disable();
     apic_mmio[APIC_ICR_HI / 4] = dest << 24;
     apic_mmio[APIC_ICR_LO / 4] = low;
     for (int i = 0; i < 1000000 && (apic_mmio[APIC_ICR_LO / 4] & ICR_BUSY); i++)
         cpu_relax();
+    if (flags & X86_RFLAGS_IF)
+        irq_enable();
 }
 
 void apic_timer_calibrate(void)

@@ -18,6 +18,9 @@
 #include <asm/layout.h>
 #include <asm/pcpu.h>
 
+/* Offset of cs in struct cpu_regs. */
+#define FRAME_CS   160
+
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
@@ -61,9 +64,19 @@ entry_common:
     je   1f
     movq %rax, %cr3                 /* into the hypervisor view */
 1:  cld
-    movq %rsp, %rdi
+    movq %rsp, %rbx                 /* the frame (rbx survives the call) */
+    testb $3, FRAME_CS(%rsp)
+    jz   2f
+    /*
+     * From a guest: the guest can read the entry stack, so run on the
+     * hypervisor's own stack and leave only the frame here.
+     */
+    movabsq (PCPU_PAGE_VA + PCPU_HV_STACK), %rax
+    movq %rax, %rsp
+2:  movq %rbx, %rdi
     movabsq $trap_handler, %rax
     call *%rax
+    movq %rbx, %rsp
 
     .global entry_return
 entry_return:                       /* rsp -> struct cpu_regs */

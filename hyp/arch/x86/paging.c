@@ -185,9 +185,13 @@ void paging_init(const struct boot_info *bi)
             if (e->base < DIRECTMAP_MAX_PHYS)
                 map_direct(e->base, MIN(e->base + e->len, DIRECTMAP_MAX_PHYS));
     }
-    /* The vmap slot's L3 exists from the start, so every CPU sees new stacks. */
-    if (!walk(VMAP_BASE, 3, true, 0))
-        panic("paging: no memory for the vmap area");
+    /*
+     * Every shared slot (257..271) gets its L3 now: per-CPU roots copy
+     * these L4 entries once, so a slot created later would be invisible.
+     */
+    for (unsigned slot = HYP_L4_FIRST + 1; slot <= HYP_L4_LAST; slot++)
+        if (!walk(0xffff000000000000ull | ((uint64_t)slot << 39), 3, true, 0))
+            panic("paging: no memory for the hypervisor's L3 tables");
 
     write_cr3(root_pa);
     pr_info("paging: hypervisor tables at %#lx (NX %s), image text %#lx-%#lx\n",
@@ -206,17 +210,22 @@ static uint64_t vmap_reserve(uint64_t pages)
     return va;
 }
 
-uint64_t stack_alloc(uint64_t *bottom)
+uint64_t stack_alloc_pages(unsigned pages, uint64_t *bottom)
 {
-    uint64_t va = vmap_reserve(1 + STACK_PAGES);      /* guard page first */
-    for (unsigned i = 0; i < STACK_PAGES; i++) {
+    uint64_t va = vmap_reserve(1 + pages);            /* guard page first */
+    for (unsigned i = 0; i < pages; i++) {
         uint64_t pa = alloc_frames(0);
         if (!pa || map_page(va + (1 + i) * PAGE_SIZE, pa, PTE_W | pte_nx))
             return 0;
     }
     if (bottom)
         *bottom = va + PAGE_SIZE;
-    return va + (1 + STACK_PAGES) * PAGE_SIZE;
+    return va + (1 + pages) * PAGE_SIZE;
+}
+
+uint64_t stack_alloc(uint64_t *bottom)
+{
+    return stack_alloc_pages(STACK_PAGES, bottom);
 }
 
 void *ioremap(uint64_t pa, size_t len)
@@ -243,7 +252,10 @@ static void free_tables(uint64_t table_pa, int level)
 
 void paging_clear_l4_slot(unsigned slot)
 {
-    uint64_t *r = root_for((uint64_t)(slot & 255) << 39);
+    uint64_t va = (uint64_t)(slot & 511) << 39;
+    if (va & (1ull << 47))
+        va |= 0xffff000000000000ull;            /* canonical */
+    uint64_t *r = root_for(va);
     uint64_t irq = spin_lock_irqsave(&map_lock);
     uint64_t e = r[slot & 511];
     r[slot & 511] = 0;

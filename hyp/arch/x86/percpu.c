@@ -74,6 +74,10 @@ void percpu_setup(struct cpu *c)
     c->page->hv_cr3 = c->hv_root_pa;
     c->page->gv_cr3 = c->gv_root_pa;
     c->page->cpu = c;
+    c->page->hv_stack = stack_alloc_pages(ENTRY_STACK_PAGES, &c->hv_stack_bottom);
+    if (!c->page->hv_stack)
+        panic("percpu: out of memory");
+    c->hv_stack_top = c->page->hv_stack;
 }
 
 void percpu_activate(struct cpu *c)
@@ -82,6 +86,9 @@ void percpu_activate(struct cpu *c)
     percpu_ready = true;
     gdt_init_cpu(c);
     idt_init_cpu(c);
+    /* Guests use SSE (the hypervisor does not): let them. */
+    write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+    write_cr0((read_cr0() | X86_CR0_MP | X86_CR0_NE) & ~(X86_CR0_EM | X86_CR0_TS));
 }
 
 /*

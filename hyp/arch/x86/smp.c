@@ -16,6 +16,7 @@
 #include "spinlock.h"
 #include "string.h"
 #include "errno.h"
+#include "pv.h"
 #include <asm/cpu.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
@@ -63,15 +64,16 @@ int smp_call_function(unsigned cpu, void (*fn)(void *), void *arg)
     uint32_t req = c->call.requested + 1;
     __atomic_store_n(&c->call.requested, req, __ATOMIC_RELEASE);
     apic_send_ipi(c->apic_id, ICR_FIXED | VEC_CALL_FUNC);
+    /*
+     * A CPU that does not answer within a second is broken or stuck with
+     * interrupts off: its mailbox cannot be reused safely, so stop here.
+     */
     uint64_t deadline = rdtsc() + tsc_khz * 1000;
-    int rc = 0;
     while (__atomic_load_n(&c->call.done, __ATOMIC_ACQUIRE) != req)
-        if ((int64_t)(rdtsc() - deadline) > 0) {
-            rc = -ETIMEDOUT;
-            break;
-        }
+        if ((int64_t)(rdtsc() - deadline) > 0)
+            panic("smp: CPU %u did not answer a function call within 1 s", cpu);
     spin_unlock(&call_lock[cpu]);
-    return rc;
+    return 0;
 }
 
 void smp_stop_others(void)
@@ -90,8 +92,13 @@ static void __attribute__((noreturn)) ap_entry(void)
     apic_init_cpu();
     c->apic_id = apic_id();
     __atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
-    for (;;)
-        safe_halt();
+    /* Answer IPIs (self tests, benchmarks) until the boot CPU has built dom0. */
+    extern volatile bool guests_go;
+    irq_enable();
+    while (!__atomic_load_n(&guests_go, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    irq_disable();
+    pv_cpu_run();
 }
 
 /* Tables that map the trampoline page 1:1 and everything the hypervisor maps. */
@@ -125,8 +132,12 @@ static int start_ap(struct cpu *c)
     }
     uint64_t deadline = rdtsc() + tsc_khz * 1000;       /* one second */
     while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
-        if ((int64_t)(rdtsc() - deadline) > 0)
+        if ((int64_t)(rdtsc() - deadline) > 0) {
+            /* Put it back to wait-for-SIPI before its stack and data are reused. */
+            apic_send_ipi(c->apic_id, ICR_INIT | ICR_ASSERT | ICR_LEVEL);
+            udelay(10000);
             return -ETIMEDOUT;
+        }
     return 0;
 }
 

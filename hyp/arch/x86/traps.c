@@ -12,6 +12,7 @@
 #include "panic.h"
 #include "symbols.h"
 #include "apic.h"
+#include "pv.h"
 #include <asm/cpu.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
@@ -32,6 +33,7 @@ static const char *const exc_names[32] = {
 };
 
 static irq_handler_t irq_handlers[256];
+volatile unsigned cpus_stopped;     /* CPUs halted by a panic's NMI */
 
 void irq_register(unsigned vector, irq_handler_t fn)
 {
@@ -60,6 +62,10 @@ static void stack_bounds(uint64_t addr, uint64_t *lo, uint64_t *hi)
     if (addr >= c->stack_bottom && addr < c->stack_top) {
         *lo = c->stack_bottom;
         *hi = c->stack_top;
+    }
+    if (addr >= c->hv_stack_bottom && addr < c->hv_stack_top) {
+        *lo = c->hv_stack_bottom;
+        *hi = c->hv_stack_top;
     }
     for (int i = 0; i <= 3; i++)        /* entry stack, IST stacks */
         if (addr >= PCPU_STACK_BOTTOM(i) && addr < PCPU_STACK_TOP(i)) {
@@ -103,7 +109,8 @@ static void fatal_exception(struct cpu_regs *r)
     if (v == X86_EXC_PF)
         describe_pf(r->error_code, cr2);
     int id = cpu_id();
-    bool guard = id >= 0 && cr2 >= cpus[id].stack_bottom - 4096 && cr2 < cpus[id].stack_bottom;
+    bool guard = id >= 0 && ((cr2 >= cpus[id].stack_bottom - 4096 && cr2 < cpus[id].stack_bottom) ||
+                             (cr2 >= cpus[id].hv_stack_bottom - 4096 && cr2 < cpus[id].hv_stack_bottom));
     for (int i = 0; i <= 3; i++)
         guard |= cr2 >= PCPU_STACK_BOTTOM(i) - 4096 && cr2 < PCPU_STACK_BOTTOM(i);
     if ((v == X86_EXC_PF || v == X86_EXC_DF) && guard)
@@ -117,23 +124,40 @@ static void fatal_exception(struct cpu_regs *r)
     panic_stop();
 }
 
+/* An interrupt (vector >= 32): its handler, then the EOI. */
+void trap_irq(struct cpu_regs *r)
+{
+    uint64_t v = r->vector;
+    if (irq_handlers[v])
+        irq_handlers[v](r);
+    else if (v != VEC_SPURIOUS)
+        pr_warn("traps: unexpected interrupt %lu on CPU %d\n", (unsigned long)v, cpu_id());
+    if (v != VEC_SPURIOUS)
+        apic_eoi();
+}
+
+static volatile uint64_t nmi_count;
+
 void trap_handler(struct cpu_regs *r)
 {
     uint64_t v = r->vector;
 
-    if (v >= 32) {
-        if (irq_handlers[v])
-            irq_handlers[v](r);
-        else if (v != VEC_SPURIOUS)
-            pr_warn("traps: unexpected interrupt %lu on CPU %d\n", (unsigned long)v, cpu_id());
-        if (v != VEC_SPURIOUS)
-            apic_eoi();
+    if (v == X86_EXC_NMI) {
+        if (panic_in_progress()) {
+            __atomic_fetch_add(&cpus_stopped, 1, __ATOMIC_SEQ_CST);
+            for (;;) { irq_disable(); halt(); }   /* another CPU panicked: stop here */
+        }
+        nmi_count++;                /* no printk: this CPU may hold the console lock */
         return;
     }
-    if (v == X86_EXC_NMI) {
-        if (panic_in_progress())
-            for (;;) { irq_disable(); halt(); }   /* another CPU panicked: stop here */
-        pr_warn("traps: NMI on CPU %d\n", cpu_id());
+    if (v == X86_EXC_DF || v == X86_EXC_MC)
+        fatal_exception(r);         /* the hypervisor's own state is broken, wherever it hit */
+    if (guest_mode(r)) {
+        pv_trap(r);
+        return;
+    }
+    if (v >= 32) {
+        trap_irq(r);
         return;
     }
     uint64_t fixup = fixup_for(r->rip);

@@ -46,6 +46,7 @@ struct cpu {
     uint32_t apic_id;
     volatile bool online;
     uint64_t stack_bottom, stack_top;      /* the boot stack, until the CPU runs guests */
+    uint64_t hv_stack_bottom, hv_stack_top;  /* then this one (pcpu_page.hv_stack) */
 
     /* The per-pCPU slot and root tables (percpu.c); writable aliases in the direct map. */
     uint64_t hv_root_pa, gv_root_pa;

@@ -18,8 +18,11 @@
  *
  * Read-only here means in both views: the hypervisor writes these pages
  * through the direct map.  A guest can read its pCPU's slot (the tables
- * are no secret) and write the entry stacks only while it runs, when they
- * hold nothing of the hypervisor's; guests can never map anything in the
+ * are no secret) and, being supervisor code, read and write the entry
+ * stacks while it runs.  So an entry from a guest leaves only the guest's
+ * own register frame there and switches to the hypervisor stack (vmap, not
+ * in the guest view) at once; the IST stacks can hold a little of an NMI
+ * or machine-check handler's data.  Guests can never map anything in the
  * slot themselves.
  */
 #ifndef ASM_PCPU_H
@@ -45,6 +48,7 @@
 #define PCPU_HV_CR3         0x00
 #define PCPU_GV_CR3         0x08
 #define PCPU_CPU            0x10
+#define PCPU_HV_STACK       0x18
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -53,6 +57,7 @@ struct pcpu_page {
     uint64_t hv_cr3;        /* this pCPU's hypervisor-view root */
     uint64_t gv_cr3;        /* this pCPU's guest-view root */
     struct cpu *cpu;        /* this pCPU's struct cpu */
+    uint64_t hv_stack;      /* top of the stack hypervisor code runs on after a guest entry */
 };
 #endif
 

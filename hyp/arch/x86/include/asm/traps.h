@@ -31,6 +31,9 @@ struct cpu_regs {
 
 typedef void (*irq_handler_t)(struct cpu_regs *regs);
 
+/* Dispatch interrupt r->vector (>= 32) to its handler and send the EOI. */
+void trap_irq(struct cpu_regs *r);
+
 /* Handle interrupt 'vector' (>= 32) with 'fn'; the EOI is sent after it. */
 void irq_register(unsigned vector, irq_handler_t fn);
 

@@ -8,6 +8,10 @@
 #include <stdint.h>
 
 #define X86_CR0_PE   (1ul << 0)
+#define X86_CR0_MP   (1ul << 1)
+#define X86_CR0_EM   (1ul << 2)
+#define X86_CR0_TS   (1ul << 3)
+#define X86_CR0_NE   (1ul << 5)
 #define X86_CR0_WP   (1ul << 16)
 #define X86_CR0_PG   (1ul << 31)
 #define X86_CR4_PAE  (1ul << 5)

@@ -1,0 +1,312 @@
+/*
+ * domain.c - creating, crashing, shutting down and destroying domains.
+ *
+ * A domain's memory is a fixed list of frames allocated at creation
+ * (d->p2m).  Destruction is deferred until none of its vCPUs is on a pCPU:
+ * a crashing vCPU cannot free the page tables it is running on.  The
+ * reaper (domain_reap, from the softirq path) then unpins the domain's
+ * page tables, checks that no frame is still referenced, frees every
+ * frame and reports the frame accounting.
+ */
+#include "domain.h"
+#include "evtchn.h"
+#include "pv.h"
+#include "mm.h"
+#include "printk.h"
+#include "panic.h"
+#include "string.h"
+#include "format.h"
+#include "errno.h"
+#include "options.h"
+#include <paravane/sched.h>
+#include "machine.h"
+#include "sched/sched.h"
+#include <asm/cpu.h>
+
+struct domain *domains[MAX_DOMAINS];
+static struct spinlock domlist_lock = SPINLOCK_INIT("domlist");
+extern struct boot_options hyp_options;
+
+/* Free frames when the first domain was created, for the accounting check. */
+static uint64_t free_frames_at_start;
+static bool accounting_started;
+
+struct domain *domain_by_id(domid_t id)
+{
+    return id < MAX_DOMAINS ? domains[id] : NULL;
+}
+
+static const char *shutdown_name(unsigned reason)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff: return "poweroff";
+    case SHUTDOWN_reboot:   return "reboot";
+    case SHUTDOWN_crash:    return "crash";
+    default:                return "unknown reason";
+    }
+}
+
+/* Allocate one zeroed frame owned by d.  0 if none. */
+static uint64_t alloc_domain_frame(struct domain *d)
+{
+    uint64_t pa = alloc_frames(0);
+    if (!pa)
+        return 0;
+    struct frame *f = frame_of(mm_frame_table(), pa >> PAGE_SHIFT);
+    f->owner = d->id;
+    f->type = FT_NONE;
+    f->u.use.type_count = f->u.use.ref_count = 0;
+    return pa;
+}
+
+static void free_domain_frame(uint64_t pa)
+{
+    struct frame *f = frame_of(mm_frame_table(), pa >> PAGE_SHIFT);
+    f->owner = DOMID_HYP;               /* buddy_free wants it allocated, not owned by a guest */
+    f->type = FT_NONE;
+    free_frames(pa, 0);
+}
+
+static unsigned p2m_order(uint64_t nr_pages)
+{
+    uint64_t bytes = nr_pages * sizeof(uint64_t);
+    unsigned order = 0;
+    while ((PAGE_SIZE << order) < bytes)
+        order++;
+    return order;
+}
+
+struct domain *domain_create(domid_t id, uint64_t nr_pages, unsigned max_vcpus, bool privileged)
+{
+    if (id >= MAX_DOMAINS || max_vcpus == 0 || max_vcpus > PV_MAX_VCPUS || nr_pages == 0)
+        return NULL;
+    if (!accounting_started) {
+        free_frames_at_start = mm_free_frames();
+        accounting_started = true;
+    }
+    struct domain *d = alloc_page();
+    if (!d)
+        return NULL;
+    d->id = id;
+    d->privileged = privileged;
+    d->max_vcpus = max_vcpus;
+    d->state = DOM_PAUSED;
+    spin_init(&d->lock, "domain");
+    spin_init(&d->mm_lock, "domain_mm");
+    snprintf(d->name, sizeof d->name, "domain %u", id);
+
+    uint64_t p2m_pa = alloc_frames(p2m_order(nr_pages));
+    if (!p2m_pa)
+        goto fail;
+    d->p2m = phys_to_virt(p2m_pa);
+    for (d->nr_pages = 0; d->nr_pages < nr_pages; d->nr_pages++) {
+        uint64_t pa = alloc_domain_frame(d);
+        if (!pa)
+            goto fail;
+        d->p2m[d->nr_pages] = pa >> PAGE_SHIFT;
+    }
+
+    /* shared_info: the guest's, but writable forever (never a page table). */
+    uint64_t si = alloc_domain_frame(d);
+    if (!si)
+        goto fail;
+    d->shared_info_mfn = si >> PAGE_SHIFT;
+    d->shared_info = phys_to_virt(si);
+    if (get_page_type(pv_pt_env(), d->shared_info_mfn, FT_WRITABLE, d->id))
+        panic("domain: shared_info frame refused");
+
+    if (evtchn_init(d))
+        goto fail;
+    for (unsigned i = 0; i < max_vcpus; i++) {
+        struct vcpu *v = alloc_page();
+        if (!v)
+            goto fail;
+        BUG_ON(sizeof *v > PAGE_SIZE);
+        v->dom = d;
+        v->id = i;
+        v->state = VCPU_DOWN;
+        v->info = &d->shared_info->vcpu_info[i];
+        v->info->evtchn_upcall_mask = 1;
+        fpu_init_state(v->fpu);
+        d->vcpus[i] = v;
+        sched->insert(v);
+    }
+
+    uint64_t f = spin_lock_irqsave(&domlist_lock);
+    if (domains[id]) {
+        spin_unlock_irqrestore(&domlist_lock, f);
+        goto fail;
+    }
+    domains[id] = d;
+    spin_unlock_irqrestore(&domlist_lock, f);
+    return d;
+
+fail:
+    pr_err("domain %u: cannot create (out of memory?)\n", id);
+    d->state = DOM_DYING;
+    /* Nothing references these frames yet: give them straight back. */
+    for (unsigned i = 0; i < max_vcpus; i++)
+        if (d->vcpus[i])
+            free_page(d->vcpus[i]);
+    if (d->evtchn)
+        evtchn_destroy(d);
+    if (d->shared_info) {
+        put_page_type(pv_pt_env(), d->shared_info_mfn);
+        free_domain_frame(d->shared_info_mfn << PAGE_SHIFT);
+    }
+    for (uint64_t i = 0; i < d->nr_pages; i++)
+        free_domain_frame(d->p2m[i] << PAGE_SHIFT);
+    if (d->p2m)
+        free_frames(virt_to_phys(d->p2m), p2m_order(nr_pages));
+    free_page(d);
+    return NULL;
+}
+
+/* Take d off every pCPU: its vCPUs stop being runnable. */
+static void domain_stop_vcpus(struct domain *d)
+{
+    for (unsigned i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (!v)
+            continue;
+        v->paused = true;
+        sched->sleep(v);
+        if (v->state == VCPU_RUNNING && v->processor != cpu_id())
+            raise_softirq((unsigned)v->processor, SOFTIRQ_SCHEDULE);
+    }
+    raise_softirq((unsigned)cpu_id(), SOFTIRQ_SCHEDULE | SOFTIRQ_REAPER);
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+    char why[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+
+    if (d->state == DOM_CRASHED || d->state == DOM_DYING)
+        return;
+    struct cpu *c = this_cpu();
+    pr_err("domain %u: crashed: %s\n", d->id, why);
+    if (c->curr && c->curr->dom == d) {
+        const struct cpu_regs *r = guest_frame();
+        pr_err("domain %u vcpu %u: rip %04lx:%016lx rsp %04lx:%016lx rflags %08lx\n", d->id,
+               c->curr->id, (unsigned long)r->cs, (unsigned long)r->rip, (unsigned long)r->ss,
+               (unsigned long)r->rsp, (unsigned long)r->rflags);
+        pr_err("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", r->rax, r->rbx, r->rcx, r->rdx);
+        pr_err("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", r->rsi, r->rdi, r->rbp, r->r8);
+        pr_err("  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", r->r9, r->r10, r->r11, r->r12);
+        pr_err("  r13 %016lx r14 %016lx r15 %016lx cr3 %016lx\n", r->r13, r->r14, r->r15,
+               (unsigned long)c->curr->cr3);
+    }
+    d->state = DOM_CRASHED;
+    domain_stop_vcpus(d);
+}
+
+void domain_shutdown(struct domain *d, unsigned reason)
+{
+    if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
+        return;
+    pr_notice("domain %u: shut down (%s)\n", d->id, shutdown_name(reason));
+    d->shutdown_reason = reason;
+    d->state = DOM_SHUTDOWN;
+    domain_stop_vcpus(d);
+}
+
+/* Is any vCPU of d still on a pCPU? */
+static bool domain_on_cpus(const struct domain *d)
+{
+    for (unsigned i = 0; i < ncpus_present; i++)
+        if (cpus[i].online && cpus[i].curr && cpus[i].curr->dom == d)
+            return true;
+    return false;
+}
+
+/*
+ * Free everything d owns.  Only when no vCPU of it is on a pCPU.  Returns
+ * the number of frames that could not be freed because something still
+ * referenced them (0 unless the page-type accounting is broken).
+ */
+static uint64_t domain_destroy(struct domain *d)
+{
+    struct pt_env *env = pv_pt_env();
+    uint64_t leaked = 0;
+
+    d->state = DOM_DYING;
+    uint64_t f = spin_lock_irqsave(&domlist_lock);
+    domains[d->id] = NULL;
+    spin_unlock_irqrestore(&domlist_lock, f);
+
+    evtchn_destroy(d);
+    for (unsigned i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (!v)
+            continue;
+        if (v->cr3)
+            put_page_type(env, v->cr3 >> PAGE_SHIFT);   /* the loaded base pointer */
+        v->cr3 = 0;
+        sched->remove(v);
+    }
+    put_page_type(env, d->shared_info_mfn);
+    leaked += pt_relinquish(env, d->p2m, d->nr_pages, d->id);
+    /*
+     * No stale TLB entries can map these frames: every pCPU that ran the
+     * domain wrote CR3 when it left it (no global pages, no PCID), and an
+     * idle pCPU drops the guest's L4 entries from its roots.
+     */
+    struct frame_table *ft = mm_frame_table();
+    for (uint64_t i = 0; i < d->nr_pages; i++) {
+        struct frame *fr = frame_of(ft, d->p2m[i]);
+        if (fr && fr->owner == d->id && fr->u.use.ref_count == 0)
+            free_domain_frame(d->p2m[i] << PAGE_SHIFT);
+        else if (fr)
+            pr_err("domain %u: frame %#lx still referenced (refs %u, type %u x%u), not freed\n",
+                   d->id, (unsigned long)d->p2m[i], fr->u.use.ref_count, fr->type,
+                   fr->u.use.type_count);
+    }
+    struct frame *sf = frame_of(ft, d->shared_info_mfn);
+    if (sf->u.use.ref_count == 0)
+        free_domain_frame(d->shared_info_mfn << PAGE_SHIFT);
+    else
+        leaked++;
+    free_frames(virt_to_phys(d->p2m), p2m_order(d->nr_pages));
+    for (unsigned i = 0; i < d->max_vcpus; i++)
+        if (d->vcpus[i])
+            free_page(d->vcpus[i]);
+    return leaked;
+}
+
+/* After the last domain is gone: does every frame it had come back? */
+static void health_check(unsigned reason, bool crashed, uint64_t leaked)
+{
+    uint64_t now = mm_free_frames();
+    bool ok = leaked == 0 && now == free_frames_at_start;
+    printk(LOG_NOTICE, "health: %lu frames free, %lu before the first domain, %lu leaked: %s\n",
+           (unsigned long)now, (unsigned long)free_frames_at_start, (unsigned long)leaked,
+           ok ? "OK" : "FRAME ACCOUNTING BROKEN");
+    if (hyp_options.panic == PANIC_QEMU_EXIT)
+        machine_qemu_exit(ok ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
+    if (!crashed && reason == SHUTDOWN_reboot)
+        machine_reboot();
+    printk(LOG_NOTICE, "No domains left: halting.\n");
+    machine_halt();
+}
+
+/* Softirq: destroy every crashed or shut-down domain that has left all pCPUs. */
+void domain_reap(void)
+{
+    for (unsigned id = 0; id < MAX_DOMAINS; id++) {
+        struct domain *d = domains[id];
+        if (!d || (d->state != DOM_CRASHED && d->state != DOM_SHUTDOWN) || domain_on_cpus(d))
+            continue;
+        bool crashed = d->state == DOM_CRASHED;
+        unsigned reason = d->shutdown_reason;
+        uint64_t leaked = domain_destroy(d);
+        pr_info("domain %u: destroyed, %s\n", id, leaked ? "some frames leaked" : "all frames returned");
+        free_page(d);
+        /* dom0 gone: the machine's work is done (as with Xen). */
+        if (id == DOM0_ID)
+            health_check(reason, crashed, leaked);
+    }
+}

@@ -1,0 +1,92 @@
+/*
+ * console.c - console_io: guests writing to (and dom0 reading from) the
+ * hypervisor console.
+ */
+#include "hypercall.h"
+#include "printk.h"
+#include "errno.h"
+#include "serial.h"
+#include "guest_access.h"
+#include "options.h"
+#include "time.h"
+#include <paravane/console.h>
+
+extern struct boot_options hyp_options;
+
+/*
+ * Non-privileged domains may write only with guest_debug on, and then at
+ * most CONSOLE_BUDGET bytes per second each: one guest must not drown the
+ * console.
+ */
+#define CONSOLE_BUDGET 16384
+
+static bool allowed(struct domain *d, uint64_t count)
+{
+    static uint64_t window_start[64], used[64];
+    if (d->privileged)
+        return true;
+    if (!hyp_options.guest_debug)
+        return false;
+    uint64_t now = time_ns();
+    unsigned i = d->id % 64;
+    if (now - window_start[i] > 1000000000ull) {
+        window_start[i] = now;
+        used[i] = 0;
+    }
+    if (used[i] + count > CONSOLE_BUDGET)
+        return false;
+    used[i] += count;
+    return true;
+}
+
+/*
+ * Guest output is collected per domain into whole lines, so lines from
+ * different domains and the hypervisor never interleave mid-line, and each
+ * is marked with its domain.  Control characters are shown as '.': a guest
+ * must not drive the operator's terminal.
+ */
+#define LINE_MAX 160
+static char line[64][LINE_MAX];
+static unsigned line_len[64];
+
+static void put_guest_char(unsigned domid, char ch)
+{
+    unsigned i = domid % 64;
+    if (ch == '\n' || line_len[i] == LINE_MAX - 1) {
+        printk(LOG_NOTICE, "(d%u) %.*s\n", domid, (int)line_len[i], line[i]);
+        line_len[i] = 0;
+        if (ch == '\n')
+            return;
+    }
+    if (ch == '\r')
+        return;
+    line[i][line_len[i]++] = (ch >= 32 && ch < 127) || ch == '\t' ? ch : '.';
+}
+
+long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4, uint64_t a5)
+{
+    (void)a4; (void)a5;
+    char kbuf[512];
+    switch (cmd) {
+    case CONSOLEIO_write:
+        if (count > CONSOLEIO_MAX)
+            return -EINVAL;
+        if (!allowed(v->dom, count))
+            return -EPERM;
+        for (uint64_t done = 0; done < count; ) {
+            uint64_t n = MIN(count - done, sizeof kbuf);
+            if (copy_from_guest(kbuf, buf + done, n))
+                return -EFAULT;
+            for (uint64_t i = 0; i < n; i++)
+                put_guest_char(v->dom->id, kbuf[i]);
+            done += n;
+        }
+        return (long)count;
+    case CONSOLEIO_read:
+        if (!v->dom->privileged)
+            return -EPERM;
+        return 0;                           /* console input arrives with dom0's shell */
+    default:
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,74 @@
+/*
+ * vcpu_op.c - bringing a domain's other vCPUs up and down.
+ */
+#include "hypercall.h"
+#include "pv.h"
+#include "mm.h"
+#include "errno.h"
+#include "string.h"
+#include "guest_access.h"
+#include "sched/sched.h"
+#include <asm/cpu.h>
+#include <paravane/vcpu.h>
+
+static int initialise(struct vcpu *t, uint64_t arg)
+{
+    struct vcpu_guest_context ctx;
+    if (copy_from_guest(&ctx, arg, sizeof ctx))
+        return -EFAULT;
+    if (t->state != VCPU_DOWN || t->cr3)
+        return -EEXIST;
+    if (!guest_va_ok(ctx.rip) || !guest_va_ok(ctx.rsp - 1) || !guest_va_ok(ctx.kernel_sp - 1) ||
+        (ctx.event_callback && !guest_va_ok(ctx.event_callback)) ||
+        (ctx.failsafe_callback && !guest_va_ok(ctx.failsafe_callback)) || (ctx.cr3 & (PAGE_SIZE - 1)))
+        return -EINVAL;
+    struct domain *d = t->dom;
+    spin_lock(&d->mm_lock);
+    int rc = get_page_type(pv_pt_env(), ctx.cr3 >> PAGE_SHIFT, FT_L4, d->id);
+    spin_unlock(&d->mm_lock);
+    if (rc)
+        return rc;
+    memset(&t->regs, 0, sizeof t->regs);
+    t->regs.rip = ctx.rip;
+    t->regs.rsp = ctx.rsp;
+    t->regs.rdi = ctx.rdi;
+    t->regs.rsi = ctx.rsi;
+    t->regs.cs = PV_KERNEL_CS;
+    t->regs.ss = PV_KERNEL_DS;
+    t->regs.rflags = 0x202;
+    t->cr3 = ctx.cr3;
+    t->kernel_sp = ctx.kernel_sp;
+    t->event_callback = ctx.event_callback;
+    t->failsafe_callback = ctx.failsafe_callback;
+    t->info->evtchn_upcall_mask = 1;
+    return 0;
+}
+
+long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg, uint64_t a4, uint64_t a5)
+{
+    (void)a4; (void)a5;
+    struct domain *d = v->dom;
+    if (vcpu >= d->max_vcpus || !d->vcpus[vcpu])
+        return -ENOENT;
+    struct vcpu *t = d->vcpus[vcpu];
+    switch (cmd) {
+    case VCPUOP_initialise:
+        return initialise(t, arg);
+    case VCPUOP_up:
+        if (!t->cr3)
+            return -EINVAL;
+        if (t->state != VCPU_DOWN)
+            return 0;
+        t->state = VCPU_BLOCKED;
+        vcpu_wake(t);
+        return 0;
+    case VCPUOP_down:
+        if (t == v)
+            return -EINVAL;         /* a vCPU cannot take itself down here */
+        return -ENOSYS;             /* stopping a running sibling: with the scheduler issue */
+    case VCPUOP_is_up:
+        return t->state != VCPU_DOWN;
+    default:
+        return -ENOSYS;
+    }
+}

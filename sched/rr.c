@@ -1,0 +1,137 @@
+/*
+ * rr.c - round-robin: the interim scheduling policy.
+ *
+ * One FIFO run queue per pCPU; a vCPU stays on the pCPU it was given at
+ * creation (spread round-robin over the online CPUs), except that an idle
+ * pCPU takes work from the longest other queue.  Every vCPU runs at most
+ * RR_SLICE_NS before the next in line gets its turn.
+ */
+#include "sched.h"
+#include "spinlock.h"
+#include <asm/cpu.h>
+
+#define RR_SLICE_NS 10000000ull         /* 10 ms */
+
+struct runq {
+    struct spinlock lock;
+    struct vcpu *head, *tail;
+    unsigned len;
+};
+
+static struct runq runqs[MAX_CPUS];
+static unsigned nr_cpus;
+static unsigned next_cpu;
+
+static void rr_init(unsigned ncpus)
+{
+    nr_cpus = ncpus ? ncpus : 1;
+    for (unsigned i = 0; i < MAX_CPUS; i++)
+        spin_init(&runqs[i].lock, "runq");
+}
+
+/* Called with q->lock held. */
+static void enqueue(struct runq *q, struct vcpu *v)
+{
+    v->sched_next = NULL;
+    if (q->tail)
+        q->tail->sched_next = v;
+    else
+        q->head = v;
+    q->tail = v;
+    q->len++;
+}
+
+/* Remove v if queued; called with q->lock held.  Returns whether it was. */
+static bool dequeue(struct runq *q, struct vcpu *v)
+{
+    struct vcpu **pp = &q->head, *prev = NULL;
+    while (*pp && *pp != v) {
+        prev = *pp;
+        pp = &(*pp)->sched_next;
+    }
+    if (!*pp)
+        return false;
+    *pp = v->sched_next;
+    if (q->tail == v)
+        q->tail = prev;
+    v->sched_next = NULL;
+    q->len--;
+    return true;
+}
+
+static void rr_insert(struct vcpu *v)
+{
+    /* Spread the vCPUs of each domain, and the domains, over the CPUs. */
+    unsigned cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % nr_cpus;
+    while (!cpus[cpu].online)
+        cpu = (cpu + 1) % nr_cpus;
+    v->processor = (int)cpu;
+}
+
+static void rr_sleep(struct vcpu *v)
+{
+    for (unsigned i = 0; i < nr_cpus; i++) {
+        struct runq *q = &runqs[i];
+        uint64_t f = spin_lock_irqsave(&q->lock);
+        bool found = dequeue(q, v);
+        spin_unlock_irqrestore(&q->lock, f);
+        if (found)
+            return;
+    }
+}
+
+static void rr_remove(struct vcpu *v) { rr_sleep(v); }
+
+static void rr_wake(struct vcpu *v)
+{
+    struct runq *q = &runqs[v->processor];
+    uint64_t f = spin_lock_irqsave(&q->lock);
+    dequeue(q, v);
+    enqueue(q, v);
+    spin_unlock_irqrestore(&q->lock, f);
+}
+
+static struct vcpu *pop(struct runq *q)
+{
+    uint64_t f = spin_lock_irqsave(&q->lock);
+    struct vcpu *v = q->head;
+    if (v)
+        dequeue(q, v);
+    spin_unlock_irqrestore(&q->lock, f);
+    return v;
+}
+
+static struct vcpu *rr_pick_next(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t *slice_ns)
+{
+    (void)now;
+    struct runq *q = &runqs[cpu];
+    if (prev && prev->state == VCPU_RUNNING && !prev->paused) {
+        uint64_t f = spin_lock_irqsave(&q->lock);
+        enqueue(q, prev);                   /* back of the line */
+        spin_unlock_irqrestore(&q->lock, f);
+    }
+    struct vcpu *v = pop(q);
+    if (!v) {
+        /* Idle: take the head of the longest other queue. */
+        unsigned best = cpu, best_len = 0;
+        for (unsigned i = 0; i < nr_cpus; i++)
+            if (i != cpu && runqs[i].len > best_len) {
+                best = i;
+                best_len = runqs[i].len;
+            }
+        if (best != cpu)
+            v = pop(&runqs[best]);
+    }
+    *slice_ns = RR_SLICE_NS;
+    return v;
+}
+
+const struct scheduler sched_rr = {
+    .name = "rr",
+    .init = rr_init,
+    .insert = rr_insert,
+    .remove = rr_remove,
+    .wake = rr_wake,
+    .sleep = rr_sleep,
+    .pick_next = rr_pick_next,
+};
