@@ -1279,6 +1279,11 @@ check_model(const char *file, int line)
                 return 0;
             }
             t = &store[tp - BASE];
+            if (t->type > FT_L4) {
+                unit_fail(file, line, "L%d %#x entry %u maps %#llx of type %u", level,
+                          BASE + i, j, (unsigned long long)tp, t->type);
+                return 0;
+            }
             if (level == 1 && !(e & W)) {
                 exp_r[tp - BASE]++;
                 continue;

@@ -86,6 +86,8 @@ static void context_switch(struct cpu *c, struct vcpu *prev, struct vcpu *next, 
             prev->state = VCPU_RUNNABLE;
         __atomic_fetch_and(&prev->dom->dirty_cpus, ~(1ull << c->id), __ATOMIC_SEQ_CST);
         __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
+        if (prev->dom->state != DOM_RUNNING && prev->dom->state != DOM_PAUSED)
+            __atomic_fetch_or(&c->softirq_pending, SOFTIRQ_REAPER, __ATOMIC_SEQ_CST);
     }
     c->curr = next;
     if (!next) {
@@ -304,12 +306,12 @@ static void do_softirqs(struct cpu *c, struct cpu_regs *r)
     while ((pending = __atomic_exchange_n(&c->softirq_pending, 0, __ATOMIC_SEQ_CST)) != 0) {
         if (pending & SOFTIRQ_TIMER)
             run_timers(c);
-        if (pending & SOFTIRQ_REAPER)
-            domain_reap();
         if ((pending & SOFTIRQ_SCHEDULE) || (c->softirq_pending & SOFTIRQ_SCHEDULE)) {
             __atomic_fetch_and(&c->softirq_pending, ~SOFTIRQ_SCHEDULE, __ATOMIC_SEQ_CST);
             schedule(c, r);
         }
+        if (pending & SOFTIRQ_REAPER)
+            domain_reap();
     }
 }
 
