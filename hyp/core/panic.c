@@ -11,6 +11,7 @@
 #include "smp.h"
 #include <asm/cpu.h>
 #include <asm/x86.h>
+#include <asm/traps.h>
 
 extern struct boot_options hyp_options;
 static volatile int panicking;
@@ -61,14 +62,13 @@ void panic(const char *fmt, ...)
     printk(LOG_EMERG, "\n**************************************\n");
     printk(LOG_EMERG, "PANIC on CPU %d: %s\n", cpu_id(), msg);
     printk(LOG_EMERG, "**************************************\n");
-    int id = cpu_id();
-    uint64_t lo = 0, hi = ~0ull;
-    if (id >= 0) {
-        lo = cpus[id].stack_bottom;
-        hi = cpus[id].stack_top;
-    }
+    uint64_t lo, hi, rbp = read_rbp();
+    stack_bounds(rbp, &lo, &hi);
     /* Start at panic()'s caller: its return address and its frame. */
-    const uint64_t *frame = (const uint64_t *)read_rbp();
-    backtrace_print(frame[1], frame[0], lo, hi);
+    const uint64_t *frame = (const uint64_t *)rbp;
+    if (hi)
+        backtrace_print(frame[1], frame[0], lo, hi);
+    else
+        printk(LOG_EMERG, "(no backtrace: not on a known stack)\n");
     panic_stop();
 }

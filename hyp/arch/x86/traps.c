@@ -52,12 +52,18 @@ static uint64_t fixup_for(uint64_t rip)
 }
 
 /* The stack (normal or IST) that 'addr' lies on, for a safe backtrace. */
-static void stack_bounds(uint64_t addr, uint64_t *lo, uint64_t *hi)
+void stack_bounds(uint64_t addr, uint64_t *lo, uint64_t *hi)
 {
+    extern char boot_stack_bottom[], boot_stack_top[];
     int id = cpu_id();
     *lo = *hi = 0;
-    if (id < 0)
+    if (id < 0) {                       /* early boot: the boot CPU's first stack */
+        if (addr >= (uint64_t)boot_stack_bottom && addr < (uint64_t)boot_stack_top) {
+            *lo = (uint64_t)boot_stack_bottom;
+            *hi = (uint64_t)boot_stack_top;
+        }
         return;
+    }
     struct cpu *c = &cpus[id];
     if (addr >= c->stack_bottom && addr < c->stack_top) {
         *lo = c->stack_bottom;

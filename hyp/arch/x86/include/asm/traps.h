@@ -31,6 +31,9 @@ struct cpu_regs {
 
 typedef void (*irq_handler_t)(struct cpu_regs *regs);
 
+/* The bounds of the stack 'addr' lies on (this CPU's), or 0, 0. */
+void stack_bounds(uint64_t addr, uint64_t *lo, uint64_t *hi);
+
 /* Dispatch interrupt r->vector (>= 32) to its handler and send the EOI. */
 void trap_irq(struct cpu_regs *r);
 
