@@ -185,8 +185,12 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
 
-    if (d->state == DOM_CRASHED || d->state == DOM_DYING)
-        return;
+    enum domain_state s = d->state;
+    do {
+        if (s == DOM_CRASHED || s == DOM_DYING || s == DOM_SHUTDOWN)
+            return;
+    } while (!__atomic_compare_exchange_n(&d->state, &s, DOM_CRASHED, false, __ATOMIC_SEQ_CST,
+                                          __ATOMIC_SEQ_CST));
     struct cpu *c = this_cpu();
     pr_err("domain %u: crashed: %s\n", d->id, why);
     if (c->curr && c->curr->dom == d) {
@@ -200,17 +204,20 @@ void domain_crash(struct domain *d, const char *fmt, ...)
         pr_err("  r13 %016lx r14 %016lx r15 %016lx cr3 %016lx\n", r->r13, r->r14, r->r15,
                (unsigned long)c->curr->cr3);
     }
-    d->state = DOM_CRASHED;
     domain_stop_vcpus(d);
 }
 
 void domain_shutdown(struct domain *d, unsigned reason)
 {
-    if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
-        return;
-    pr_notice("domain %u: shut down (%s)\n", d->id, shutdown_name(reason));
+    enum domain_state s = d->state;
+    /* Once only, whoever gets here first (the guest, or dom0 ending). */
+    do {
+        if (s != DOM_RUNNING && s != DOM_PAUSED)
+            return;
+    } while (!__atomic_compare_exchange_n(&d->state, &s, DOM_SHUTDOWN, false, __ATOMIC_SEQ_CST,
+                                          __ATOMIC_SEQ_CST));
     d->shutdown_reason = reason;
-    d->state = DOM_SHUTDOWN;
+    pr_notice("domain %u: shut down (%s)\n", d->id, shutdown_name(reason));
     domain_stop_vcpus(d);
 }
 
@@ -280,6 +287,9 @@ static uint64_t domain_destroy(struct domain *d)
 /* After the last domain is gone: does every frame it had come back? */
 static void health_check(unsigned reason, bool crashed, uint64_t leaked)
 {
+    static volatile int once;
+    if (__atomic_exchange_n(&once, 1, __ATOMIC_SEQ_CST))
+        return;
     uint64_t now = mm_free_frames();
     bool ok = leaked == 0 && now == free_frames_at_start;
     printk(LOG_NOTICE, "health: %lu frames free, %lu before the first domain, %lu leaked: %s\n",
@@ -296,17 +306,43 @@ static void health_check(unsigned reason, bool crashed, uint64_t leaked)
 /* Softirq: destroy every crashed or shut-down domain that has left all pCPUs. */
 void domain_reap(void)
 {
+    static bool dom0_gone, dom0_crashed;
+    static unsigned dom0_reason;
+    static uint64_t leaked_total;
+    static struct spinlock reap_lock = SPINLOCK_INIT("reap");
+    bool any_left = false;
+
+    spin_lock(&reap_lock);          /* two pCPUs must not destroy one domain twice */
+
     for (unsigned id = 0; id < MAX_DOMAINS; id++) {
         struct domain *d = domains[id];
-        if (!d || (d->state != DOM_CRASHED && d->state != DOM_SHUTDOWN) || domain_on_cpus(d))
+        if (!d)
             continue;
+        if ((d->state != DOM_CRASHED && d->state != DOM_SHUTDOWN) || domain_on_cpus(d)) {
+            any_left = true;
+            continue;
+        }
         bool crashed = d->state == DOM_CRASHED;
         unsigned reason = d->shutdown_reason;
         uint64_t leaked = domain_destroy(d);
+        leaked_total += leaked;
         pr_info("domain %u: destroyed, %s\n", id, leaked ? "some frames leaked" : "all frames returned");
         free_page(d);
-        /* dom0 gone: the machine's work is done (as with Xen). */
-        if (id == DOM0_ID)
-            health_check(reason, crashed, leaked);
+        if (id == DOM0_ID) {
+            dom0_gone = true;
+            dom0_crashed = crashed;
+            dom0_reason = reason;
+        }
     }
+    spin_unlock(&reap_lock);
+    if (!dom0_gone)
+        return;
+    /* dom0 gone: the machine's work is done (as with Xen); stop the rest. */
+    if (any_left) {
+        for (unsigned id = 0; id < MAX_DOMAINS; id++)
+            if (domains[id] && domains[id]->state == DOM_RUNNING)
+                domain_shutdown(domains[id], SHUTDOWN_poweroff);
+        return;
+    }
+    health_check(dom0_reason, dom0_crashed, leaked_total);
 }

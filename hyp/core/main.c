@@ -94,49 +94,11 @@ static void check_low_memory(const struct boot_info *bi)
     panic("smp: 0x8000-0xc000 is not free RAM; cannot start other CPUs");
 }
 
-int pv_build(struct domain *d, const uint8_t *img, size_t size, const struct boot_module *mods,
-             unsigned nmods, const char *cmdline, const char **why);
-void pv_start(struct domain *d);
 void pv_init(void);
+void start_boot_domains(const struct boot_info *bi);
 
 /* Set once the boot CPU has built dom0: every CPU then starts running guests. */
 volatile bool guests_go;
-
-#define DOM0_DEFAULT_MEM (64ull << 20)
-
-/*
- * Build dom0 from module 0 (the kernel) and the rest (its ramdisks).
- * A kernel that cannot be started is reported, and the machine idles.
- */
-static void start_dom0(const struct boot_info *bi)
-{
-    if (bi->nmodules == 0)
-        return;
-    uint64_t bytes = hyp_options.dom0_mem ? hyp_options.dom0_mem : DOM0_DEFAULT_MEM;
-    uint64_t free_bytes = mm_free_frames() << PAGE_SHIFT;
-    if (bytes + (16ull << 20) > free_bytes) {
-        pr_warn("dom0: %lu MiB asked, only %lu MiB free: giving it %lu MiB\n",
-                (unsigned long)(bytes >> 20), (unsigned long)(free_bytes >> 20),
-                (unsigned long)((free_bytes >> 20) / 2));
-        bytes = free_bytes / 2;
-    }
-    unsigned vcpus = ncpus_online < PV_MAX_VCPUS ? ncpus_online : PV_MAX_VCPUS;
-    struct domain *d = domain_create(DOM0_ID, bytes >> PAGE_SHIFT, vcpus, true);
-    if (!d) {
-        pr_err("dom0: cannot create the domain\n");
-        return;
-    }
-    const struct boot_module *k = &bi->modules[0];
-    const char *why = "?";
-    if (pv_build(d, phys_to_virt(k->start), k->end - k->start, bi->modules + 1, bi->nmodules - 1,
-                 k->string, &why)) {
-        pr_err("dom0: not started: %s\n", why);
-        domain_crash(d, "could not be built");
-        return;
-    }
-    pr_info("dom0: %lu MiB, %u vCPUs, starting\n", (unsigned long)(bytes >> 20), vcpus);
-    pv_start(d);
-}
 
 void hyp_start(uint32_t magic, uint32_t mbi_phys)
 {
@@ -196,7 +158,7 @@ void hyp_start(uint32_t magic, uint32_t mbi_phys)
 
     pv_init();
     sched->init(ncpus_present);
-    start_dom0(&hyp_boot_info);
+    start_boot_domains(&hyp_boot_info);
     __atomic_store_n(&guests_go, true, __ATOMIC_RELEASE);
     pv_cpu_run();
 }

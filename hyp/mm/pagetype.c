@@ -20,6 +20,12 @@
  * Counts saturate at PT_COUNT_MAX: a guest that maps one frame a few
  * billion times gets -EBUSY rather than a wrapped count.
  *
+ * Where the header leaves room, this file takes the stricter reading:
+ * plain references too are refused on FT_DESC/FT_HYP_PT/FT_HEAP frames;
+ * pt_mod_entry refuses any change to the L4 hypervisor slots, present or
+ * not, and devalidation never drops references for them; a failed
+ * validation restores the frame's type field as well as its counts.
+ *
  * Not locked: the caller holds the owning domain's lock.
  */
 #include <stddef.h>
