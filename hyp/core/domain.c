@@ -20,6 +20,7 @@
 #include "options.h"
 #include <paravane/sched.h>
 #include "machine.h"
+#include "time.h"
 #include "sched/sched.h"
 #include <asm/cpu.h>
 
@@ -114,6 +115,13 @@ struct domain *domain_create(domid_t id, uint64_t nr_pages, unsigned max_vcpus, 
     d->shared_info = phys_to_virt(si);
     if (get_page_type(pv_pt_env(), d->shared_info_mfn, FT_WRITABLE, d->id))
         panic("domain: shared_info frame refused");
+
+    /* Wall-clock time at system time 0 (version protocol as for vcpu time). */
+    d->shared_info->wc_version = 1;
+    d->shared_info->wc_sec = (uint32_t)boot_wallclock;
+    d->shared_info->wc_sec_hi = (uint32_t)(boot_wallclock >> 32);
+    d->shared_info->wc_nsec = 0;
+    d->shared_info->wc_version = 2;
 
     if (evtchn_init(d))
         goto fail;

@@ -14,6 +14,14 @@
 extern uint64_t tsc_khz;            /* 0 until calibrated */
 
 void time_init(void);
+/* The TSC and system time at time_init(), and the scale guests use (shared_info.h). */
+extern uint64_t tsc_at_boot;
+extern uint32_t tsc_to_system_mul;
+extern int8_t tsc_shift;
+/* Wall-clock seconds since 1970 at system time 0 (from the RTC). */
+extern uint64_t boot_wallclock;
+uint64_t rtc_read_epoch(void);
+
 /* Nanoseconds since time_init() (0 before). */
 uint64_t time_ns(void);
 uint64_t tsc_to_ns(uint64_t tsc_delta);

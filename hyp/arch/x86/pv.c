@@ -73,6 +73,22 @@ void pv_reload_vcpu_entry(struct vcpu *v)
     c->tss->rsp[1] = v->kernel_sp;
 }
 
+/*
+ * Publish the time scale in v's vcpu_info (version odd while writing, as
+ * shared_info.h says), taken now on this pCPU.
+ */
+static void publish_time(struct vcpu *v)
+{
+    struct vcpu_time_info *t = &v->info->time;
+    uint64_t tsc = rdtsc();
+    __atomic_store_n(&t->version, t->version + 1, __ATOMIC_SEQ_CST);
+    t->tsc_timestamp = tsc;
+    t->system_time = tsc_to_ns(tsc - tsc_at_boot);
+    t->tsc_to_system_mul = tsc_to_system_mul;
+    t->tsc_shift = tsc_shift;
+    __atomic_store_n(&t->version, t->version + 1, __ATOMIC_SEQ_CST);
+}
+
 static void context_switch(struct cpu *c, struct vcpu *prev, struct vcpu *next, struct cpu_regs *r)
 {
     uint64_t now = time_ns();
@@ -115,6 +131,7 @@ static void context_switch(struct cpu *c, struct vcpu *prev, struct vcpu *next, 
     write_cr3(c->hv_root_pa);
     c->tss->rsp[1] = next->kernel_sp;
     load_syscall_gate(next);
+    publish_time(next);
 }
 
 static uint64_t slice_end[MAX_CPUS];

@@ -6,7 +6,10 @@
 #include <asm/x86.h>
 
 uint64_t tsc_khz;
-static uint64_t tsc_at_boot;
+uint64_t tsc_at_boot;
+uint32_t tsc_to_system_mul;
+int8_t tsc_shift;
+uint64_t boot_wallclock;
 static uint64_t ns_mul;     /* ns = (tsc_delta * ns_mul) >> 32 */
 
 /*
@@ -32,7 +35,16 @@ void time_init(void)
     if (tsc_khz == 0)
         tsc_khz = 1;
     ns_mul = (1000000ull << 32) / tsc_khz;
+    /* For guests: a 32-bit multiplier, with a shift if the TSC is slower than 1 GHz. */
+    uint64_t scaled = tsc_khz;
+    tsc_shift = 0;
+    while ((1000000ull << 32) / scaled >= (1ull << 32)) {
+        scaled <<= 1;
+        tsc_shift++;
+    }
+    tsc_to_system_mul = (uint32_t)((1000000ull << 32) / scaled);
     tsc_at_boot = rdtsc();
+    boot_wallclock = rtc_read_epoch();
     pr_info("time: TSC %lu.%03lu MHz (PIT-calibrated, median of %d; spread %lu..%lu kHz)\n",
             (unsigned long)(tsc_khz / 1000), (unsigned long)(tsc_khz % 1000), RUNS,
             (unsigned long)khz[0], (unsigned long)khz[RUNS - 1]);
