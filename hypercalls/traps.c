@@ -43,7 +43,8 @@ long do_set_trap_table(struct vcpu *v, uint64_t table, uint64_t a2, uint64_t a3,
                     return -EINVAL;
                 syscall = t.address;
                 syscall_dpl = t.dpl;
-            } else if (t.vector < 32 && t.vector != 2 && t.vector != 8 && t.vector != 18) {
+            } else if (t.vector < 32 && t.vector != 2 && t.vector != 8 && t.vector != 18 &&
+                       t.dpl == 0) {
                 traps[t.vector] = t;        /* NMI, #DF, #MC stay the hypervisor's */
             } else {
                 return -EINVAL;

@@ -3,7 +3,10 @@
  *
  * Small objects come from pages carved into equal slots of a power-of-two
  * size class (32 B .. 2 KiB), each class with a free list; larger ones get
- * whole buddy blocks.  Every allocation carries a 16-byte header with a
+ * whole buddy blocks.  A slab page counts its live objects in its frame
+ * record (type FT_HEAP, ref_count); when the last one is freed the page
+ * goes back to the buddy allocator, so the heap does not hoard memory
+ * and the frame accounting after a domain's death comes out exact.  Every allocation carries a 16-byte header with a
  * magic number, so a bad or double free panics at once instead of
  * corrupting the heap silently.
  */
@@ -11,6 +14,7 @@
 #include "panic.h"
 #include "spinlock.h"
 #include "string.h"
+#include "frame.h"
 
 #define HEAP_MAGIC      0x48454150u     /* "HEAP" */
 #define HEAP_FREE_MAGIC 0x46524545u     /* "FREE" */
@@ -42,11 +46,19 @@ static unsigned shift_for(size_t total)
 }
 
 /* Carve a fresh page into slots of class 'shift'.  Called with the lock held. */
+static struct frame *page_frame(const void *p)
+{
+    return frame_of(mm_frame_table(), virt_to_phys(p) >> PAGE_SHIFT);
+}
+
 static int refill(unsigned shift)
 {
     uint8_t *page = alloc_page();
     if (!page)
         return -1;
+    struct frame *pf = page_frame(page);
+    pf->type = FT_HEAP;
+    pf->u.use.ref_count = 0;
     size_t slot = (size_t)1 << shift;
     for (size_t off = 0; off + slot <= PAGE_SIZE; off += slot) {
         struct free_slot *f = (struct free_slot *)(page + off);
@@ -83,6 +95,7 @@ void *kzalloc(size_t size)
         }
         struct free_slot *f = *list;
         *list = f->next;
+        page_frame(f)->u.use.ref_count++;
         spin_unlock_irqrestore(&heap_lock, irq);
         h = &f->h;
         memset(h, 0, (size_t)1 << shift);
@@ -111,5 +124,20 @@ void kfree(void *p)
     f->h.magic = HEAP_FREE_MAGIC;
     f->next = free_list[shift - MIN_SHIFT];
     free_list[shift - MIN_SHIFT] = f;
+    struct frame *pf = page_frame(f);
+    uint8_t *page = (uint8_t *)ALIGN_DOWN((uint64_t)f, PAGE_SIZE);
+    bool empty = --pf->u.use.ref_count == 0;
+    if (empty) {
+        /* Unthread the page's slots from the free list, then give it back. */
+        for (struct free_slot **pp = &free_list[shift - MIN_SHIFT]; *pp; ) {
+            if ((uint8_t *)*pp >= page && (uint8_t *)*pp < page + PAGE_SIZE)
+                *pp = (*pp)->next;
+            else
+                pp = &(*pp)->next;
+        }
+        pf->type = FT_NONE;
+    }
     spin_unlock_irqrestore(&heap_lock, irq);
+    if (empty)
+        free_page(page);
 }

@@ -144,7 +144,8 @@ void apic_timer_periodic(uint32_t hz)
 
 void apic_timer_oneshot(uint64_t ns)
 {
-    uint64_t ticks = ns * apic_timer_khz / 1000000;
+    /* Round up (never early), and do not overflow for far deadlines. */
+    uint64_t ticks = ns > 60000000000ull ? 0xffffffffull : (ns * apic_timer_khz + 999999) / 1000000;
     if (ticks == 0)
         ticks = 1;
     if (ticks > 0xffffffff)

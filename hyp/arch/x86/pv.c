@@ -147,6 +147,8 @@ static void schedule(struct cpu *c, struct cpu_regs *r)
         next = sched->pick_next(c->id, NULL, now, &slice);     /* drop stale queue entries */
     if (next != prev)
         context_switch(c, prev, next, r);
+    else if (next)
+        next->state = VCPU_RUNNING;     /* woken while still here: keeps running, unqueued */
     slice_end[c->id] = now + slice;
     timer_reprogram();
 }
@@ -321,8 +323,14 @@ static void do_softirqs(struct cpu *c, struct cpu_regs *r)
 {
     uint32_t pending;
     while ((pending = __atomic_exchange_n(&c->softirq_pending, 0, __ATOMIC_SEQ_CST)) != 0) {
-        if (pending & SOFTIRQ_TIMER)
+        if (pending & SOFTIRQ_TIMER) {
             run_timers(c);
+            /*
+             * Always re-arm: the APIC and the TSC are separate clocks, so the
+             * interrupt can come a hair before a deadline that then stays due.
+             */
+            timer_reprogram();
+        }
         if ((pending & SOFTIRQ_SCHEDULE) || (c->softirq_pending & SOFTIRQ_SCHEDULE)) {
             __atomic_fetch_and(&c->softirq_pending, ~SOFTIRQ_SCHEDULE, __ATOMIC_SEQ_CST);
             schedule(c, r);
