@@ -87,8 +87,9 @@ run: $(BUILD)/paravane.iso
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 -include tests/unit/unit.mk
+-include tests/guests/guests.mk
 
-test: $(BUILD)/paravane.elf
+test: $(BUILD)/paravane.elf guests
 	@sh mk/deps.sh $(RUN_DEPS) $(TEST_DEPS)
 	@/usr/bin/python3 tests/run.py --accel $(ACCEL) --cpu $(CPU)
 

