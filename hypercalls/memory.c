@@ -68,6 +68,7 @@ static int new_baseptr(struct vcpu *v, uint64_t mfn)
     v->cr3 = mfn << PAGE_SHIFT;
     percpu_load_guest_l4(v->cr3);
     write_cr3(this_cpu()->hv_root_pa);
+    v->counters.cr3_writes++;
     if (old)
         put_page_type(env, old >> PAGE_SHIFT);
     return 0;

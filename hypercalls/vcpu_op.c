@@ -68,6 +68,10 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg, uint6
         return -ENOSYS;             /* stopping a running sibling: with the scheduler issue */
     case VCPUOP_is_up:
         return t->state != VCPU_DOWN;
+    case VCPUOP_get_counters: {
+        struct vcpu_counters snap = t->counters;
+        return copy_to_guest(arg, &snap, sizeof snap) ? -EFAULT : 0;
+    }
     default:
         return -ENOSYS;
     }

@@ -20,7 +20,6 @@ struct runq {
 
 static struct runq runqs[MAX_CPUS];
 static unsigned nr_cpus;
-static unsigned next_cpu;
 
 static void rr_init(unsigned ncpus)
 {
@@ -61,8 +60,11 @@ static bool dequeue(struct runq *q, struct vcpu *v)
 
 static void rr_insert(struct vcpu *v)
 {
-    /* Spread the vCPUs of each domain, and the domains, over the CPUs. */
-    unsigned cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % nr_cpus;
+    /*
+     * Spread the vCPUs of each domain over the CPUs, and start each
+     * domain's vCPU 0 on a different CPU: domain d's vCPU i on (d + i).
+     */
+    unsigned cpu = (v->dom->id + v->id) % nr_cpus;
     while (!cpus[cpu].online)
         cpu = (cpu + 1) % nr_cpus;
     v->processor = (int)cpu;

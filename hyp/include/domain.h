@@ -25,6 +25,7 @@
 #include <paravane/shared_info.h>
 #include <paravane/trap.h>
 #include <paravane/event_channel.h>
+#include <paravane/vcpu.h>
 
 #define MAX_DOMAINS     64
 #define DOM0_ID         0
@@ -65,6 +66,8 @@ struct vcpu {
     evtchn_port_t poll_ports[128];
     unsigned poll_nr;                   /* >0 while polling */
     uint64_t poll_deadline;
+
+    struct vcpu_counters counters;      /* VCPUOP_get_counters */
 
     /* Scheduler's fields (sched/). */
     volatile bool on_cpu;               /* its state is loaded on a pCPU (not saved yet) */

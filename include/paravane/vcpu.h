@@ -7,6 +7,9 @@
  *   VCPUOP_up          start an initialised vCPU (-EINVAL if not).
  *   VCPUOP_down        stop a vCPU (not the caller's only running one).
  *   VCPUOP_is_up       returns 1 if the vCPU is up, 0 if not.
+ *   VCPUOP_get_counters struct vcpu_counters: how often the vCPU entered
+ *                      the hypervisor, and the CR3 writes made for it
+ *                      (the costs docs/benchmarks.md reports).
  * vcpu must be below start_info.nr_vcpus, else -ENOENT.
  */
 #ifndef PARAVANE_VCPU_H
@@ -18,6 +21,7 @@
 #define VCPUOP_up         1
 #define VCPUOP_down       2
 #define VCPUOP_is_up      3
+#define VCPUOP_get_counters 4
 
 struct vcpu_guest_context {
     uint64_t rip, rsp, rflags;        /* starts in ring 1 with these */
@@ -27,5 +31,12 @@ struct vcpu_guest_context {
     uint64_t event_callback;          /* as set_callbacks */
     uint64_t failsafe_callback;
 };                                    /* 72 bytes */
+
+struct vcpu_counters {
+    uint64_t hypercalls;              /* int $0x82 entries */
+    uint64_t exceptions;              /* exceptions taken into the hypervisor (and bounced) */
+    uint64_t interrupts;              /* interrupts that arrived while it ran */
+    uint64_t cr3_writes;              /* two per entry, plus switches, flushes, base pointers */
+};                                    /* 32 bytes */
 
 #endif

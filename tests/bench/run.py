@@ -98,6 +98,40 @@ def bench_transitions(tmp, report):
     report.append("")
 
 
+def bench_pv(tmp, report):
+    """The PV paths, measured by the bench guest (tests/guests/bench) as dom0
+    with a second copy as domain 1, in the same boot as the hypervisor's
+    floor measurements (the "bench" option), so the ratios come from one run."""
+    subprocess.run(["make", "-s", "-f", "tests/guests/guests.mk", "guests"], cwd=ROOT, check=True)
+    elf = os.path.join(ROOT, "build", "guests", "bench.elf")
+    iso = os.path.join(tmp, "pv.iso")
+    qemu.make_iso(iso, "bench panic=qemu-exit guest_debug", [(elf, ""), (elf, "domU")])
+    p = subprocess.run(qemu_cmd(iso, 2), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=180)
+    out = p.stdout.decode("utf-8", "replace")
+    floor = {m[0]: int(m[1]) for m in re.findall(r"bench (\S+)\s+median\s+(\d+) cycles \(", out)}
+    rows = re.findall(r"\(d0\) bench (\S+)\s+median\s+(\d+) cycles, min (\d+), max (\d+), (\d+) runs x (\d+); "
+                      r"entries/op ([\d.]+) cr3/op ([\d.]+)", out)
+    if "int/iret" not in floor or "cr3-reload" not in floor or len(rows) < 5:
+        raise SystemExit("bench: the PV benchmark output is incomplete:\n" + out[-3000:])
+    iret, cr3 = floor["int/iret"], floor["cr3-reload"]
+    report.append("### PV operations, measured by the bench guest (dom0 + an echo domU, SMP=2)\n")
+    report.append("Floor in the same run: `int`/`iretq` round trip %d cycles, CR3 reload %d cycles.\n" % (iret, cr3))
+    report.append("| operation | median cycles | min–max | runs × ops | hypervisor entries/op | CR3 writes/op | ratio |")
+    report.append("| --- | --- | --- | --- | --- | --- | --- |")
+    for name, med, lo, hi, runs, ops, ent, c3 in rows:
+        med = int(med)
+        if name == "syscall":
+            ratio = "%.2f× int/iret (target ≤ 1.1)" % (med / iret)
+        elif name == "null-hcall":
+            target = 2 * cr3 + 1.5 * iret
+            ratio = "%.2f× (2 CR3 + 1.5 int/iret = %d; target ≤ 1.0)" % (med / target, target)
+        else:
+            ratio = "%.1f× int/iret" % (med / iret)
+        report.append("| %s | %d | %s–%s | %s × %s | %s | %s | %s |" % (name, med, lo, hi, runs, ops, ent, c3, ratio))
+    report.append("")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--accel", default="tcg")
@@ -110,6 +144,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="paravane-bench-") as tmp:
         bench_boot(tmp, report)
         bench_transitions(tmp, report)
+        bench_pv(tmp, report)
     text = "\n".join(report)
     os.makedirs(os.path.join(ROOT, "build", "bench"), exist_ok=True)
     with open(os.path.join(ROOT, "build", "bench", "report.md"), "w") as f:

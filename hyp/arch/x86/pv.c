@@ -129,6 +129,7 @@ static void context_switch(struct cpu *c, struct vcpu *prev, struct vcpu *next, 
     if (c->loaded_l4 != next->cr3)
         percpu_load_guest_l4(next->cr3);
     write_cr3(c->hv_root_pa);
+    next->counters.cr3_writes++;
     c->tss->rsp[1] = next->kernel_sp;
     load_syscall_gate(next);
     publish_time(next);
@@ -368,13 +369,17 @@ void pv_trap(struct cpu_regs *r)
     unsigned vec = (unsigned)r->vector;
 
     BUG_ON(r != guest_frame() || !v);
+    v->counters.cr3_writes += 2;    /* entry.S: into the hypervisor view, and back out */
     if (vec == HYPERCALL_VECTOR) {
+        v->counters.hypercalls++;
         irq_enable();               /* long hypercalls must not hold off IPIs and timers */
         r->rax = (uint64_t)do_hypercall(v, r);
         irq_disable();
     } else if (vec >= 32) {
+        v->counters.interrupts++;
         trap_irq(r);
     } else {
+        v->counters.exceptions++;
         pv_exception(v, r);
     }
     pv_return(r);

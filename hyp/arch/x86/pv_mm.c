@@ -21,6 +21,8 @@ static void flush_local(void *arg)
 {
     (void)arg;
     write_cr3(read_cr3());
+    if (this_cpu()->curr)
+        this_cpu()->curr->counters.cr3_writes++;
 }
 
 void domain_flush_tlbs(struct domain *d)
