@@ -37,7 +37,7 @@ static const hypercall_fn table[NR_HYPERCALLS] = {
     [HYPERCALL_version]           = do_version,
 };
 
-static long dispatch(struct vcpu *v, uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
+static __attribute__((hot)) long dispatch(struct vcpu *v, uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
                      uint64_t a4, uint64_t a5)
 {
     static uint64_t unknown_logged;
@@ -49,7 +49,7 @@ static long dispatch(struct vcpu *v, uint64_t nr, uint64_t a1, uint64_t a2, uint
     return table[nr](v, a1, a2, a3, a4, a5);
 }
 
-long do_hypercall(struct vcpu *v, const struct cpu_regs *r)
+__attribute__((hot)) long do_hypercall(struct vcpu *v, const struct cpu_regs *r)
 {
     return dispatch(v, r->rax, r->rdi, r->rsi, r->rdx, r->r10, r->r8);
 }
@@ -76,7 +76,7 @@ long do_multicall(struct vcpu *v, uint64_t calls, uint64_t count, uint64_t a3, u
     return 0;
 }
 
-long do_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+__attribute__((hot)) long do_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)v; (void)a3; (void)a4; (void)a5;
     switch (cmd) {

@@ -298,7 +298,7 @@ static void pv_exception(struct vcpu *v, struct cpu_regs *r)
 }
 
 /* An event is pending and events are unmasked: enter the event callback. */
-static void maybe_upcall(struct vcpu *v, struct cpu_regs *r)
+static __attribute__((hot)) void maybe_upcall(struct vcpu *v, struct cpu_regs *r)
 {
     struct vcpu_info *vi = v->info;
     if (!vi->evtchn_upcall_pending || vi->evtchn_upcall_mask || !v->event_callback)
@@ -342,7 +342,7 @@ static void do_softirqs(struct cpu *c, struct cpu_regs *r)
 }
 
 /* With interrupts off: until there is a guest to return to, run softirqs or halt. */
-static void pv_return(struct cpu_regs *r)
+static __attribute__((hot)) void pv_return(struct cpu_regs *r)
 {
     struct cpu *c = this_cpu();
     for (;;) {
@@ -362,7 +362,7 @@ static void pv_return(struct cpu_regs *r)
     }
 }
 
-void pv_trap(struct cpu_regs *r)
+__attribute__((hot)) void pv_trap(struct cpu_regs *r)
 {
     struct cpu *c = this_cpu();
     struct vcpu *v = c->curr;

@@ -144,7 +144,7 @@ void trap_irq(struct cpu_regs *r)
 
 static volatile uint64_t nmi_count;
 
-void trap_handler(struct cpu_regs *r)
+__attribute__((hot)) void trap_handler(struct cpu_regs *r)
 {
     uint64_t v = r->vector;
 
