@@ -82,8 +82,10 @@ def check_guest(r, skip_ok=False):
         raise AssertionError("; ".join(problems))
 
 
-def guest_case(name, timeout=60, skip_ok=False, smp=2):
-    """A case that boots build/guests/<name>.elf as dom0 and requires it to pass."""
+def guest_case(name, timeout=60, skip_ok=False, smp=2, domu=False):
+    """A case that boots build/guests/<name>.elf as dom0 and requires it to pass.
+    With domu=True a second copy boots as domain 1 (a boot-time domU), for
+    tests between two domains."""
     def fn(c):
         rc, out = build_guests()
         if rc != 0:
@@ -91,7 +93,8 @@ def guest_case(name, timeout=60, skip_ok=False, smp=2):
         elf = os.path.join(GUEST_DIR, name + ".elf")
         if not os.path.exists(elf):
             raise AssertionError("%s was not built" % elf)
-        r = c.boot(GUEST_ARGS, smp=smp, modules=[(elf, "")], timeout=timeout)
+        mods = [(elf, "")] + ([(elf, "domU")] if domu else [])
+        r = c.boot(GUEST_ARGS, smp=smp, modules=mods, timeout=timeout)
         check_guest(r, skip_ok)
     fn.__name__ = "guest_" + name.replace("-", "_")
     GUEST_CASES.append(fn)
@@ -112,6 +115,7 @@ guest_case("timer")
 guest_case("evtchn-local")
 guest_case("sched")
 guest_case("fpu")
+guest_case("evtchn-interdomain", domu=True)
 
 # Adversarial: the guest is an attacker; each attempt must be refused and
 # only the attacker may suffer.
