@@ -208,6 +208,8 @@ int pv_build(struct domain *d, const uint8_t *img, size_t size, const struct boo
     si->domid = d->id;
     si->nr_vcpus = (uint16_t)d->max_vcpus;
     si->nr_modules = nmods;
+    si->console_mfn = d->console_mfn;
+    si->console_evtchn = d->console_port;
     si->virt_base = l.v_start;
     si->nr_bootstrap = l.nr_bootstrap;
     si->pt_base = pfn_va(&l, l.pt_pfn);

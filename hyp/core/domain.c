@@ -125,6 +125,22 @@ struct domain *domain_create(domid_t id, uint64_t nr_pages, unsigned max_vcpus, 
 
     if (evtchn_init(d))
         goto fail;
+    /*
+     * A domU's console: a ring page (writable forever, like shared_info)
+     * and a port that dom0 will bind to serve it.
+     */
+    if (!privileged) {
+        uint64_t con = alloc_domain_frame(d);
+        if (!con)
+            goto fail;
+        d->console_mfn = con >> PAGE_SHIFT;
+        if (get_page_type(pv_pt_env(), d->console_mfn, FT_WRITABLE, d->id))
+            panic("domain: console frame refused");
+        int port = evtchn_alloc_unbound(d, DOM0_ID);
+        if (port < 0)
+            goto fail;
+        d->console_port = (evtchn_port_t)port;
+    }
     for (unsigned i = 0; i < max_vcpus; i++) {
         struct vcpu *v = alloc_page();
         if (!v)
@@ -161,6 +177,10 @@ fail:
     if (d->shared_info) {
         put_page_type(pv_pt_env(), d->shared_info_mfn);
         free_domain_frame(d->shared_info_mfn << PAGE_SHIFT);
+    }
+    if (d->console_mfn) {
+        put_page_type(pv_pt_env(), d->console_mfn);
+        free_domain_frame(d->console_mfn << PAGE_SHIFT);
     }
     for (uint64_t i = 0; i < d->nr_pages; i++)
         free_domain_frame(d->p2m[i] << PAGE_SHIFT);
@@ -285,6 +305,14 @@ static uint64_t domain_destroy(struct domain *d)
         free_domain_frame(d->shared_info_mfn << PAGE_SHIFT);
     else
         leaked++;
+    if (d->console_mfn) {
+        put_page_type(env, d->console_mfn);
+        struct frame *cf = frame_of(ft, d->console_mfn);
+        if (cf->u.use.ref_count == 0)
+            free_domain_frame(d->console_mfn << PAGE_SHIFT);
+        else
+            leaked++;
+    }
     free_frames(virt_to_phys(d->p2m), p2m_order(d->nr_pages));
     for (unsigned i = 0; i < d->max_vcpus; i++)
         if (d->vcpus[i])

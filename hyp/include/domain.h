@@ -101,6 +101,9 @@ struct domain {
     struct shared_info *shared_info;    /* hypervisor's mapping of it */
     uint64_t shared_info_mfn;
 
+    uint64_t console_mfn;               /* domU: console ring frame (0 for dom0) */
+    evtchn_port_t console_port;         /* domU: its end of the console channel, for dom0 */
+
     struct evtchn *evtchn;              /* port table */
     unsigned nr_evtchn;                 /* ports allocated in it */
 
