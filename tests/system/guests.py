@@ -116,6 +116,7 @@ guest_case("evtchn-local")
 guest_case("sched")
 guest_case("fpu")
 guest_case("evtchn-interdomain", domu=True)
+guest_case("vcpu-race")
 
 # Adversarial: the guest is an attacker; each attempt must be refused and
 # only the attacker may suffer.
