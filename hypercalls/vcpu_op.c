@@ -57,17 +57,31 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg, uint6
     case VCPUOP_up:
         if (!t->cr3)
             return -EINVAL;
+        t->going_down = false;
         if (t->state != VCPU_DOWN)
-            return 0;
+            return 0;                       /* up already (or still on its way down: cancelled) */
         t->state = VCPU_BLOCKED;
         vcpu_wake(t);
         return 0;
     case VCPUOP_down:
-        if (t == v)
-            return -EINVAL;         /* a vCPU cannot take itself down here */
-        return -ENOSYS;             /* stopping a running sibling: with the scheduler issue */
+        if (t->state == VCPU_DOWN)
+            return 0;
+        /*
+         * It leaves at its next switch: at once if queued or blocked, at
+         * the next reschedule of its pCPU if running (asked for here).
+         * It resumes where it stopped when brought up again.
+         */
+        t->going_down = true;
+        sched->sleep(t);
+        if (t->state == VCPU_BLOCKED || t->state == VCPU_RUNNABLE) {
+            if (!t->on_cpu)
+                t->state = VCPU_DOWN;
+        }
+        if (t->processor >= 0)
+            raise_softirq((unsigned)t->processor, SOFTIRQ_SCHEDULE);
+        return 0;
     case VCPUOP_is_up:
-        return t->state != VCPU_DOWN;
+        return t->state != VCPU_DOWN && !t->going_down;
     case VCPUOP_get_counters: {
         struct vcpu_counters snap = t->counters;
         return copy_to_guest(arg, &snap, sizeof snap) ? -EFAULT : 0;

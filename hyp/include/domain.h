@@ -45,6 +45,7 @@ struct vcpu {
     volatile enum vcpu_state state;
     volatile int processor;             /* pCPU it runs on, or last ran on */
     bool paused;                        /* domain paused / shut down: do not run */
+    volatile bool going_down;           /* VCPUOP_down: becomes VCPU_DOWN when next switched out */
 
     /* Guest state, saved here while the vCPU is not running. */
     struct cpu_regs regs;

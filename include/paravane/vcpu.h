@@ -5,7 +5,8 @@
  *   VCPUOP_initialise  struct vcpu_guest_context: set the initial state
  *                      of a vCPU that is down (-EEXIST if initialised).
  *   VCPUOP_up          start an initialised vCPU (-EINVAL if not).
- *   VCPUOP_down        stop a vCPU (not the caller's only running one).
+ *   VCPUOP_down        stop a vCPU (itself too); it keeps its state and
+ *                      resumes where it stopped on VCPUOP_up.
  *   VCPUOP_is_up       returns 1 if the vCPU is up, 0 if not.
  *   VCPUOP_get_counters struct vcpu_counters: how often the vCPU entered
  *                      the hypervisor, and the CR3 writes made for it

@@ -141,10 +141,12 @@ static void schedule(struct cpu *c, struct cpu_regs *r)
 {
     uint64_t slice, now = time_ns();
     struct vcpu *prev = c->curr;
-    if (prev && (prev->paused || prev->dom->state != DOM_RUNNING) && prev->state == VCPU_RUNNING)
+    if (prev && prev->going_down)
+        prev->state = VCPU_DOWN;            /* VCPUOP_down: off the CPU, out of the queues */
+    else if (prev && (prev->paused || prev->dom->state != DOM_RUNNING) && prev->state == VCPU_RUNNING)
         prev->state = VCPU_RUNNABLE;       /* stopped from outside: no longer runs */
     struct vcpu *next = sched->pick_next(c->id, prev, now, &slice);
-    while (next && (next->paused || next->dom->state != DOM_RUNNING))
+    while (next && (next->paused || next->going_down || next->dom->state != DOM_RUNNING))
         next = sched->pick_next(c->id, NULL, now, &slice);     /* drop stale queue entries */
     if (next != prev)
         context_switch(c, prev, next, r);
@@ -228,6 +230,10 @@ void vcpu_wake(struct vcpu *v)
                                      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
         return;
     v->poll_nr = 0;
+    if (v->going_down) {
+        v->state = VCPU_DOWN;
+        return;
+    }
     if (v->paused)
         return;
     sched->wake(v);

@@ -29,6 +29,7 @@ static uint8_t v1_kstack[8192] __attribute__((aligned(16)));
 static volatile uint32_t v1_alive, v1_reads, v1_faults, v1_bad, v1_stop;
 static volatile long v1_version;
 static volatile uint64_t v1_bad_value;
+static volatile uint64_t v1_ticks;          /* counts while vCPU 1 runs, after the race */
 
 void __attribute__((noreturn, used)) vcpu1_main(void);
 void __attribute__((noreturn, used)) vcpu1_main(void)
@@ -53,8 +54,10 @@ void __attribute__((noreturn, used)) vcpu1_main(void)
         }
     }
     v1_alive = 2;
-    for (;;)
-        HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+    for (;;) {
+        v1_ticks++;
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    }
 }
 
 /* vCPU 1's first code: a stack is set; enter C. */
@@ -174,11 +177,40 @@ static void part2(void)
         xtf_failure("unpinning the tree after the race: %s", errstr(rc));
 }
 
+/* Part 3: VCPUOP_down stops vCPU 1 where it is; VCPUOP_up resumes it. */
+static void part3(void)
+{
+    long rc = HYPERVISOR_vcpu_op(VCPUOP_down, 1, NULL);
+    if (rc) {
+        xtf_failure("down vCPU 1: %s", errstr(rc));
+        return;
+    }
+    if (HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL) != 0)
+        xtf_failure("vCPU 1 is down but is_up says 1");
+    udelay_ns(20 * MS);                 /* let it leave its pCPU */
+    uint64_t t1 = v1_ticks;
+    udelay_ns(50 * MS);
+    uint64_t t2 = v1_ticks;
+    if (t2 != t1)
+        xtf_failure("vCPU 1 still ran after VCPUOP_down (%lu -> %lu)", t1, t2);
+    rc = HYPERVISOR_vcpu_op(VCPUOP_up, 1, NULL);
+    if (rc)
+        xtf_failure("up vCPU 1 again: %s", errstr(rc));
+    uint64_t until = now_ns() + 2000 * MS;
+    while (v1_ticks == t2 && now_ns() < until)
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    if (v1_ticks == t2)
+        xtf_failure("vCPU 1 did not resume after VCPUOP_up");
+    if (HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL) != 1)
+        xtf_failure("vCPU 1 is up again but is_up says 0");
+}
+
 void test_main(void)
 {
     if (!part1())
         return;
     part2();
+    part3();
     if (!xtf_has_failed())
         xtf_success();
 }
