@@ -20,7 +20,8 @@ from qemu import ROOT, EXIT_PASS, EXIT_FAIL, EXIT_PANIC, EXIT_TIMEOUT
 GUEST_DIR = os.path.join(ROOT, "build", "guests")
 GUEST_ARGS = "panic=qemu-exit guest_debug"
 
-RESULT_RE = re.compile(r"Test result: (\S+)")
+RESULT_RE = re.compile(r"\(d0\) Test result: (\S+)")
+OTHER_RESULT_RE = re.compile(r"\(d([1-9]\d*)\) Test result: (\S+)")
 END_RE = re.compile(r"domain 0: (shut down \((\S+?)\)|crashed: .*)")
 MESSAGE_RE = re.compile(r"(FAILURE: .*|ERROR: .*|SKIP: .*|Unexpected exception.*)")
 
@@ -61,6 +62,10 @@ def check_guest(r, skip_ok=False):
         problems.append("Test result: SKIP, and this guest should not skip")
     elif results[0] not in ("SUCCESS", "SKIP"):
         problems.append("Test result: %s" % results[0])
+    # A second copy running as a domU may report too: it must not have failed.
+    for dom, verdict in OTHER_RESULT_RE.findall(text):
+        if verdict not in ("SUCCESS", "SKIP"):
+            problems.append("domain %s: Test result: %s" % (dom, verdict))
 
     end = END_RE.search(text)
     if not end:
@@ -82,7 +87,7 @@ def check_guest(r, skip_ok=False):
         raise AssertionError("; ".join(problems))
 
 
-def guest_case(name, timeout=60, skip_ok=False, smp=2, domu=False):
+def guest_case(name, timeout=60, skip_ok=False, smp=2, domu=False, name_suffix=""):
     """A case that boots build/guests/<name>.elf as dom0 and requires it to pass.
     With domu=True a second copy boots as domain 1 (a boot-time domU), for
     tests between two domains."""
@@ -96,7 +101,7 @@ def guest_case(name, timeout=60, skip_ok=False, smp=2, domu=False):
         mods = [(elf, "")] + ([(elf, "domU")] if domu else [])
         r = c.boot(GUEST_ARGS, smp=smp, modules=mods, timeout=timeout)
         check_guest(r, skip_ok)
-    fn.__name__ = "guest_" + name.replace("-", "_")
+    fn.__name__ = "guest_" + name.replace("-", "_") + name_suffix
     GUEST_CASES.append(fn)
     return fn
 
@@ -115,6 +120,8 @@ guest_case("timer")
 guest_case("evtchn-local")
 guest_case("sched")
 guest_case("fpu")
+# Two domains sharing one pCPU: every yield switches between their FPU/SSE states.
+guest_case("fpu", smp=1, domu=True, name_suffix="_two_domains_one_cpu")
 guest_case("evtchn-interdomain", domu=True)
 guest_case("vcpu-race")
 
