@@ -138,6 +138,8 @@ guest_case("bad-trap-table")
 guest_case("int82-from-ring3")
 guest_case("priv-insns")
 guest_case("evtchn-abuse", timeout=120)
+guest_case("event-flood", timeout=120)
+guest_case("unpin-baseptr")
 # 100000 hypercalls; a hypervisor that logs every refused call without a
 # rate limit floods the serial line and will hit this timeout.
 guest_case("hypercall-fuzz", timeout=300)
