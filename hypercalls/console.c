@@ -9,6 +9,7 @@
 #include "guest_access.h"
 #include "options.h"
 #include "time.h"
+#include "console_input.h"
 #include <paravane/console.h>
 
 extern struct boot_options hyp_options;
@@ -82,10 +83,17 @@ long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, u
             done += n;
         }
         return (long)count;
-    case CONSOLEIO_read:
+    case CONSOLEIO_read: {
         if (!v->dom->privileged)
             return -EPERM;
-        return 0;                           /* console input arrives with dom0's shell */
+        if (count > CONSOLEIO_MAX)
+            return -EINVAL;
+        size_t n = console_input_peek(kbuf, MIN(count, sizeof kbuf));
+        if (n && copy_to_guest(buf, kbuf, n))
+            return -EFAULT;                 /* nothing taken: the bytes stay for a good read */
+        console_input_consume(n);
+        return (long)n;
+    }
     default:
         return -ENOSYS;
     }

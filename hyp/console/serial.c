@@ -14,6 +14,8 @@
 #define UART_DLL  0     /* with LCR.DLAB set */
 #define UART_DLM  1
 #define LSR_THRE  0x20  /* transmitter holding register empty */
+#define LSR_DR    0x01  /* data ready */
+#define UART_RBR  0     /* receive buffer */
 
 static uint16_t uart_port;
 
@@ -47,4 +49,19 @@ void serial_write(const char *s, size_t n)
             serial_putc('\r');
         serial_putc(s[i]);
     }
+}
+
+int serial_getc(void)
+{
+    if (!uart_port || !(inb(uart_port + UART_LSR) & LSR_DR))
+        return -1;
+    return inb(uart_port + UART_RBR);
+}
+
+void serial_enable_rx_irq(void)
+{
+    if (!uart_port)
+        return;
+    outb(uart_port + UART_IER, 0x01);       /* received data available */
+    outb(uart_port + UART_MCR, 0x0b);       /* DTR, RTS, OUT2 (gates the IRQ line) */
 }

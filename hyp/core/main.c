@@ -19,6 +19,7 @@
 #include "domain.h"
 #include "pv.h"
 #include "sched/sched.h"
+#include "console_input.h"
 #include <asm/cpu.h>
 #include <asm/x86.h>
 
@@ -158,6 +159,7 @@ void hyp_start(uint32_t magic, uint32_t mbi_phys)
 
     pv_init();
     sched->init(ncpus_present);
+    console_input_init();
     start_boot_domains(&hyp_boot_info);
     __atomic_store_n(&guests_go, true, __ATOMIC_RELEASE);
     pv_cpu_run();

@@ -14,4 +14,13 @@
  */
 unsigned acpi_find_cpus(const struct boot_info *bi, uint32_t *ids, unsigned max);
 
+/* What the MADT says about interrupt routing (filled by acpi_find_cpus). */
+struct acpi_irq_info {
+    uint32_t ioapic_addr;           /* the first I/O APIC's registers, 0 if none */
+    uint32_t ioapic_gsi_base;
+    uint32_t isa_gsi[16];           /* ISA IRQ -> global system interrupt */
+    uint16_t isa_flags[16];         /* MPS INTI flags: polarity bits 0-1, trigger bits 2-3 */
+};
+extern struct acpi_irq_info acpi_irq;
+
 #endif

@@ -13,4 +13,9 @@ void serial_init(uint16_t port);
 /* Write n bytes; '\n' goes out as "\r\n".  No-op before serial_init(). */
 void serial_write(const char *s, size_t n);
 
+/* A received byte, or -1 if none is waiting. */
+int serial_getc(void);
+/* Raise the UART's IRQ (COM1: ISA IRQ 4) when a byte arrives. */
+void serial_enable_rx_irq(void);
+
 #endif

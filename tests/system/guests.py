@@ -125,6 +125,22 @@ guest_case("fpu", smp=1, domu=True, name_suffix="_two_domains_one_cpu")
 guest_case("evtchn-interdomain", domu=True)
 guest_case("vcpu-race")
 
+
+def console_read(c):
+    """Type a line on the serial console; dom0 (the console-read guest) must get it."""
+    from qemu import boot_and_type
+    rc, out = build_guests()
+    if rc != 0:
+        raise AssertionError("make -f tests/guests/guests.mk guests failed:\n" + out[-3000:])
+    elf = os.path.join(GUEST_DIR, "console-read.elf")
+    r = boot_and_type(GUEST_ARGS, "console-read: waiting", "hello-paravane\r", smp=2,
+                      modules=[(elf, "")], timeout=60, log=os.path.join(c.logdir, c.name + ".log"))
+    check_guest(r)
+
+
+console_read.__name__ = "guest_console_read_typed_input"
+GUEST_CASES.append(console_read)
+
 # Adversarial: the guest is an attacker; each attempt must be refused and
 # only the attacker may suffer.
 guest_case("map-hypervisor")

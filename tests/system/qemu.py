@@ -64,3 +64,41 @@ def boot(args, smp=1, mem="256M", modules=(), timeout=60, log=None):
                 f.write("# %s\n# status %s after %.1f s\n" % (" ".join(cmd), status, r.seconds))
                 f.write(r.output)
         return r
+
+
+def boot_and_type(args, wait_for, text, smp=1, mem="256M", modules=(), timeout=60, log=None):
+    """Boot like boot(), and once the serial output shows 'wait_for', type
+    'text' on the serial console (QEMU's stdin), as a person would."""
+    import select
+    with tempfile.TemporaryDirectory(prefix="paravane-test-") as tmp:
+        iso = os.path.join(tmp, "t.iso")
+        make_iso(iso, args, modules)
+        cmd = ["qemu-system-x86_64", "-accel", Options.accel, "-cpu", Options.cpu,
+               "-smp", str(smp), "-m", str(mem), "-cdrom", iso, "-boot", "d",
+               "-display", "none", "-serial", "stdio", "-no-reboot", "-nic", "none",
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        start = time.monotonic()
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.PIPE)
+        out, typed = b"", False
+        while p.poll() is None and time.monotonic() - start < timeout:
+            ready, _, _ = select.select([p.stdout], [], [], 0.2)
+            if ready:
+                chunk = os.read(p.stdout.fileno(), 65536)
+                out += chunk
+            if not typed and wait_for.encode() in out:
+                p.stdin.write(text.encode())
+                p.stdin.flush()
+                typed = True
+        if p.poll() is None:
+            p.kill()
+            status = EXIT_TIMEOUT
+        else:
+            status = p.returncode
+        out += p.stdout.read() or b""
+        p.wait()
+        r = Result(status, out.decode("utf-8", "replace").replace("\r", ""), time.monotonic() - start)
+        if log:
+            with open(log, "w") as f:
+                f.write("# %s\n# status %s after %.1f s\n" % (" ".join(cmd), status, r.seconds))
+                f.write(r.output)
+        return r

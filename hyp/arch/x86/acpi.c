@@ -74,8 +74,14 @@ static const struct sdt_header *find_madt(const struct boot_info *bi)
     return NULL;
 }
 
+struct acpi_irq_info acpi_irq;
+
 unsigned acpi_find_cpus(const struct boot_info *bi, uint32_t *ids, unsigned max)
 {
+    for (unsigned i = 0; i < 16; i++) {
+        acpi_irq.isa_gsi[i] = i;            /* ISA IRQs are identity-mapped unless overridden */
+        acpi_irq.isa_flags[i] = 0;
+    }
     const struct sdt_header *madt = find_madt(bi);
     if (!madt || madt->length < sizeof *madt + 8)
         return 0;
@@ -96,6 +102,13 @@ unsigned acpi_find_cpus(const struct boot_info *bi, uint32_t *ids, unsigned max)
             memcpy(&id, p + 4, 4);
             memcpy(&flags, p + 8, 4);
             is_cpu = 1;
+        }
+        if (type == 1 && len >= 12 && !acpi_irq.ioapic_addr) {   /* the first I/O APIC */
+            memcpy(&acpi_irq.ioapic_addr, p + 4, 4);
+            memcpy(&acpi_irq.ioapic_gsi_base, p + 8, 4);
+        } else if (type == 2 && len >= 10 && p[3] < 16) {       /* ISA interrupt source override */
+            memcpy(&acpi_irq.isa_gsi[p[3]], p + 4, 4);
+            memcpy(&acpi_irq.isa_flags[p[3]], p + 8, 2);
         }
         if (is_cpu && (flags & 1)) {
             if (n < max)
