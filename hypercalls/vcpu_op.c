@@ -63,9 +63,17 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg, uint6
         t->state = VCPU_BLOCKED;
         vcpu_wake(t);
         return 0;
-    case VCPUOP_down:
+    case VCPUOP_down: {
         if (t->state == VCPU_DOWN)
             return 0;
+        /* The last vCPU up stays up: a domain that wants to stop shuts down. */
+        unsigned others_up = 0;
+        for (unsigned i = 0; i < d->max_vcpus; i++)
+            if (d->vcpus[i] && d->vcpus[i] != t && d->vcpus[i]->state != VCPU_DOWN &&
+                !d->vcpus[i]->going_down)
+                others_up++;
+        if (!others_up)
+            return -EBUSY;
         /*
          * It leaves at its next switch: at once if queued or blocked, at
          * the next reschedule of its pCPU if running (asked for here).
@@ -80,6 +88,7 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg, uint6
         if (t->processor >= 0)
             raise_softirq((unsigned)t->processor, SOFTIRQ_SCHEDULE);
         return 0;
+    }
     case VCPUOP_is_up:
         return t->state != VCPU_DOWN && !t->going_down;
     case VCPUOP_get_counters: {

@@ -6,7 +6,8 @@
  *                      of a vCPU that is down (-EEXIST if initialised).
  *   VCPUOP_up          start an initialised vCPU (-EINVAL if not).
  *   VCPUOP_down        stop a vCPU (itself too); it keeps its state and
- *                      resumes where it stopped on VCPUOP_up.
+ *                      resumes where it stopped on VCPUOP_up.  The last
+ *                      vCPU up cannot go down (-EBUSY): shut down instead.
  *   VCPUOP_is_up       returns 1 if the vCPU is up, 0 if not.
  *   VCPUOP_get_counters struct vcpu_counters: how often the vCPU entered
  *                      the hypervisor, and the CR3 writes made for it

@@ -158,4 +158,4 @@ guest_case("event-flood", timeout=120)
 guest_case("unpin-baseptr")
 # 100000 hypercalls; a hypervisor that logs every refused call without a
 # rate limit floods the serial line and will hit this timeout.
-guest_case("hypercall-fuzz", timeout=300)
+guest_case("hypercall-fuzz", timeout=120)
