@@ -156,6 +156,8 @@ guest_case("priv-insns")
 guest_case("evtchn-abuse", timeout=120)
 guest_case("event-flood", timeout=120)
 guest_case("unpin-baseptr")
+guest_case("map-foreign", domu=True)
+guest_case("segment-base", smp=1, domu=True)
 # 100000 hypercalls; a hypervisor that logs every refused call without a
 # rate limit floods the serial line and will hit this timeout.
 guest_case("hypercall-fuzz", timeout=120)
