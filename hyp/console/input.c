@@ -5,6 +5,7 @@
  * moves bytes into a ring and sends VIRQ_CONSOLE to dom0; dom0 reads them
  * with console_io(CONSOLEIO_read).  A full ring drops new bytes: a guest
  * that does not read must not make the hypervisor buffer without bound.
+ * Ctrl-] is not passed on: it dumps the hypervisor's state (debug.c).
  */
 #include "console_input.h"
 #include "serial.h"
@@ -25,17 +26,26 @@ static struct spinlock lock = SPINLOCK_INIT("console_input");
 int ioapic_init(void);
 int ioapic_route_isa(unsigned irq, unsigned vector, uint32_t apic_id);
 
+#define DEBUG_KEY 0x1d                      /* Ctrl-]: dump the hypervisor's state */
+void debug_dump(void);
+
 static void serial_irq(struct cpu_regs *r)
 {
     (void)r;
-    int ch, got = 0;
+    int ch, got = 0, dump = 0;
     spin_lock(&lock);
     while ((ch = serial_getc()) >= 0) {
+        if (ch == DEBUG_KEY) {
+            dump = 1;
+            continue;
+        }
         if (prod - cons < RING_SIZE)
             ring[prod++ & (RING_SIZE - 1)] = (char)ch;
         got = 1;
     }
     spin_unlock(&lock);
+    if (dump)
+        debug_dump();
     struct domain *d0 = domain_by_id(DOM0_ID);
     if (got && d0 && d0->state == DOM_RUNNING && d0->vcpus[0])
         evtchn_send_virq(d0->vcpus[0], VIRQ_CONSOLE);

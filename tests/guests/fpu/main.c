@@ -73,6 +73,13 @@ static void run(unsigned n, const uint64_t *dl, uint32_t *mxcsr_out, uint16_t *f
         "jae 3f\n\t"
         "test %[dl], %[dl]\n\t"
         "jz 2f\n\t"
+        /*
+         * Mask events first: block unmasks and re-checks in one step, so a
+         * timer that fires before we block stays pending instead of being
+         * taken by an upcall here and leaving the block with nothing to
+         * wake it.
+         */
+        "movb $1, (%[mask])\n\t"
         "mov $" "10" ", %%eax\n\t"              /* HYPERCALL_set_timer_op */
         "mov (%[dl],%[i],8), %%rdi\n\t"
         "int $0x82\n\t"
@@ -97,6 +104,7 @@ static void run(unsigned n, const uint64_t *dl, uint32_t *mxcsr_out, uint16_t *f
         "fninit\n\t"
         : [i] "+r"(i), [mo] "=m"(*mxcsr_out), [fo] "=m"(*fcw_out)
         : [p] "r"(pattern), [r] "r"(result), [n] "r"((uint64_t)n), [dl] "r"(dl),
+          [mask] "r"(dl ? &vcpu_info0()->evtchn_upcall_mask : NULL),
           [mi] "m"(mxcsr_in), [fi] "m"(fcw_in), [md] "m"((uint32_t){ 0x1f80 })
         : "rax", "rdi", "rsi", "memory", "cc", XMM_CLOBBERS);
     (void)mxcsr_in;
