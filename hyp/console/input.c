@@ -44,8 +44,12 @@ static void serial_irq(struct cpu_regs *r)
         got = 1;
     }
     spin_unlock(&lock);
-    if (dump)
+    if (dump) {
         debug_dump();
+        struct domain *d = domain_by_id(DOM0_ID);
+        if (d && d->state == DOM_RUNNING && d->vcpus[0])
+            evtchn_send_virq(d->vcpus[0], VIRQ_DEBUG);     /* and dom0 may dump its own */
+    }
     struct domain *d0 = domain_by_id(DOM0_ID);
     if (got && d0 && d0->state == DOM_RUNNING && d0->vcpus[0])
         evtchn_send_virq(d0->vcpus[0], VIRQ_CONSOLE);

@@ -87,7 +87,7 @@ def check_guest(r, skip_ok=False):
         raise AssertionError("; ".join(problems))
 
 
-def guest_case(name, timeout=60, skip_ok=False, smp=2, domu=False, name_suffix=""):
+def guest_case(name, timeout=60, skip_ok=False, smp=2, domu=False, name_suffix="", expect_lines=()):
     """A case that boots build/guests/<name>.elf as dom0 and requires it to pass.
     With domu=True a second copy boots as domain 1 (a boot-time domU), for
     tests between two domains."""
@@ -98,9 +98,12 @@ def guest_case(name, timeout=60, skip_ok=False, smp=2, domu=False, name_suffix="
         elf = os.path.join(GUEST_DIR, name + ".elf")
         if not os.path.exists(elf):
             raise AssertionError("%s was not built" % elf)
-        mods = [(elf, "")] + ([(elf, "domU")] if domu else [])
+        mods = [(elf, "")] + [(elf, "domU")] * int(domu)
         r = c.boot(GUEST_ARGS, smp=smp, modules=mods, timeout=timeout)
         check_guest(r, skip_ok)
+        for pattern in expect_lines:
+            if not re.search(pattern, r.text(), re.M):
+                raise AssertionError("no line matching %r in the output" % pattern)
     fn.__name__ = "guest_" + name.replace("-", "_") + name_suffix
     GUEST_CASES.append(fn)
     return fn
@@ -157,6 +160,11 @@ guest_case("evtchn-abuse", timeout=120)
 guest_case("event-flood", timeout=120)
 guest_case("unpin-baseptr")
 guest_case("map-foreign", domu=True)
+guest_case("crash-domu", domu=2, expect_lines=(
+    r"domain 1: crashed: #UD .* with no handler registered",
+    r"domain 2: crashed: cannot push an exception frame",
+    r"domain 1: destroyed, all frames returned",
+    r"domain 2: destroyed, all frames returned"))
 guest_case("segment-base", smp=1, domu=True)
 # 100000 hypercalls; a hypervisor that logs every refused call without a
 # rate limit floods the serial line and will hit this timeout.
