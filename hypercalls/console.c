@@ -10,6 +10,7 @@
 #include "options.h"
 #include "time.h"
 #include "console_input.h"
+#include "spinlock.h"
 #include <paravane/console.h>
 
 extern struct boot_options hyp_options;
@@ -20,6 +21,9 @@ extern struct boot_options hyp_options;
  * console.
  */
 #define CONSOLE_BUDGET 16384
+
+/* Serialises the per-domain line buffers, budgets and input reads (vCPUs write concurrently). */
+static struct spinlock console_lock = SPINLOCK_INIT("console_io");
 
 static bool allowed(struct domain *d, uint64_t count)
 {
@@ -53,7 +57,7 @@ static unsigned line_len[64];
 static void put_guest_char(unsigned domid, char ch)
 {
     unsigned i = domid % 64;
-    if (ch == '\n' || line_len[i] == LINE_MAX - 1) {
+    if (ch == '\n' || line_len[i] >= LINE_MAX - 1) {
         printk(LOG_NOTICE, "(d%u) %.*s\n", domid, (int)line_len[i], line[i]);
         line_len[i] = 0;
         if (ch == '\n')
@@ -72,27 +76,34 @@ long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, u
     case CONSOLEIO_write:
         if (count > CONSOLEIO_MAX)
             return -EINVAL;
-        if (!allowed(v->dom, count))
-            return -EPERM;
-        for (uint64_t done = 0; done < count; ) {
+        spin_lock(&console_lock);
+        long rc = allowed(v->dom, count) ? (long)count : -EPERM;
+        for (uint64_t done = 0; rc > 0 && done < count; ) {
             uint64_t n = MIN(count - done, sizeof kbuf);
-            if (copy_from_guest(kbuf, buf + done, n))
-                return -EFAULT;
+            if (copy_from_guest(kbuf, buf + done, n)) {
+                rc = -EFAULT;
+                break;
+            }
             for (uint64_t i = 0; i < n; i++)
                 put_guest_char(v->dom->id, kbuf[i]);
             done += n;
         }
-        return (long)count;
+        spin_unlock(&console_lock);
+        return rc;
     case CONSOLEIO_read: {
         if (!v->dom->privileged)
             return -EPERM;
         if (count > CONSOLEIO_MAX)
             return -EINVAL;
+        spin_lock(&console_lock);           /* peek, copy and take as one step */
         size_t n = console_input_peek(kbuf, MIN(count, sizeof kbuf));
+        long rc = (long)n;
         if (n && copy_to_guest(buf, kbuf, n))
-            return -EFAULT;                 /* nothing taken: the bytes stay for a good read */
-        console_input_consume(n);
-        return (long)n;
+            rc = -EFAULT;                   /* nothing taken: the bytes stay for a good read */
+        else
+            console_input_consume(n);
+        spin_unlock(&console_lock);
+        return rc;
     }
     default:
         return -ENOSYS;

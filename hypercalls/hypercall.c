@@ -12,6 +12,8 @@
 #include "string.h"
 #include "version.h"
 #include "guest_access.h"
+#include "pv.h"
+#include <asm/cpu.h>
 #include <paravane/version.h>
 
 static long do_evtchn(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -70,8 +72,14 @@ long do_multicall(struct vcpu *v, uint64_t calls, uint64_t count, uint64_t a3, u
             e.result = dispatch(v, e.op, e.args[0], e.args[1], e.args[2], e.args[3], e.args[4]);
         if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, sizeof e.result))
             return -EFAULT;
-        if (v->dom->state != DOM_RUNNING)
-            break;                          /* a call in the batch ended the domain */
+        /*
+         * A call that blocked, yielded or ended the domain ends the batch:
+         * the vCPU may already be queued elsewhere, and the rest of the
+         * batch must not run on a vCPU that is not running.
+         */
+        if (v->dom->state != DOM_RUNNING || v->state != VCPU_RUNNING ||
+            e.op == HYPERCALL_sched_op || (this_cpu()->softirq_pending & SOFTIRQ_SCHEDULE))
+            break;
     }
     return 0;
 }

@@ -66,6 +66,10 @@ static long do_poll(struct vcpu *v, uint64_t arg)
         return 0;
     }
     block_unless(v, port_pending);
+    if (v->state == VCPU_RUNNING) {         /* a port was pending after all: not blocked */
+        v->poll_nr = 0;
+        v->poll_deadline = 0;
+    }
     timer_reprogram();
     return 0;
 }

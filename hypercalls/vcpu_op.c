@@ -16,32 +16,37 @@ static int initialise(struct vcpu *t, uint64_t arg)
     struct vcpu_guest_context ctx;
     if (copy_from_guest(&ctx, arg, sizeof ctx))
         return -EFAULT;
-    if (t->state != VCPU_DOWN || t->cr3)
-        return -EEXIST;
     if (!guest_va_ok(ctx.rip) || !guest_va_ok(ctx.rsp - 1) || !guest_va_ok(ctx.kernel_sp - 1) ||
         (ctx.event_callback && !guest_va_ok(ctx.event_callback)) ||
         (ctx.failsafe_callback && !guest_va_ok(ctx.failsafe_callback)) || (ctx.cr3 & (PAGE_SIZE - 1)))
         return -EINVAL;
     struct domain *d = t->dom;
+    /*
+     * Check, take the L4 and fill in the context as one step: two vCPUs
+     * initialising the same target must not both take a reference, nor
+     * rewrite registers that VCPUOP_up may already have handed to a pCPU.
+     */
     spin_lock(&d->mm_lock);
-    int rc = get_page_type(pv_pt_env(), ctx.cr3 >> PAGE_SHIFT, FT_L4, d->id);
+    int rc = t->state != VCPU_DOWN || t->cr3 ? -EEXIST
+             : get_page_type(pv_pt_env(), ctx.cr3 >> PAGE_SHIFT, FT_L4, d->id);
+    if (rc == 0) {
+        memset(&t->regs, 0, sizeof t->regs);
+        t->regs.rip = ctx.rip;
+        t->regs.rsp = ctx.rsp;
+        t->regs.rdi = ctx.rdi;
+        t->regs.rsi = ctx.rsi;
+        t->regs.cs = PV_KERNEL_CS;
+        t->regs.ss = PV_KERNEL_DS;
+        t->regs.rflags = 0x202;
+        t->kernel_sp = ctx.kernel_sp;
+        t->event_callback = ctx.event_callback;
+        t->failsafe_callback = ctx.failsafe_callback;
+        t->info->evtchn_upcall_mask = 1;
+        /* Last: a non-zero cr3 is what VCPUOP_up takes as "initialised". */
+        __atomic_store_n(&t->cr3, ctx.cr3, __ATOMIC_RELEASE);
+    }
     spin_unlock(&d->mm_lock);
-    if (rc)
-        return rc;
-    memset(&t->regs, 0, sizeof t->regs);
-    t->regs.rip = ctx.rip;
-    t->regs.rsp = ctx.rsp;
-    t->regs.rdi = ctx.rdi;
-    t->regs.rsi = ctx.rsi;
-    t->regs.cs = PV_KERNEL_CS;
-    t->regs.ss = PV_KERNEL_DS;
-    t->regs.rflags = 0x202;
-    t->cr3 = ctx.cr3;
-    t->kernel_sp = ctx.kernel_sp;
-    t->event_callback = ctx.event_callback;
-    t->failsafe_callback = ctx.failsafe_callback;
-    t->info->evtchn_upcall_mask = 1;
-    return 0;
+    return rc;
 }
 
 long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg, uint64_t a4, uint64_t a5)
@@ -55,7 +60,7 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg, uint6
     case VCPUOP_initialise:
         return initialise(t, arg);
     case VCPUOP_up:
-        if (!t->cr3)
+        if (!__atomic_load_n(&t->cr3, __ATOMIC_ACQUIRE))
             return -EINVAL;
         t->going_down = false;
         if (t->state != VCPU_DOWN)

@@ -93,10 +93,17 @@ static void rr_wake(struct vcpu *v)
     spin_unlock_irqrestore(&q->lock, f);
 }
 
-static struct vcpu *pop(struct runq *q)
+/*
+ * The first queued vCPU that is not still loaded on some pCPU (woken
+ * before its old pCPU switched it out): that one is left for its pCPU,
+ * which will see it when it schedules, rather than spun on.
+ */
+static struct vcpu *pop(struct runq *q, struct vcpu *self)
 {
     uint64_t f = spin_lock_irqsave(&q->lock);
     struct vcpu *v = q->head;
+    while (v && v->on_cpu && v != self)
+        v = v->sched_next;
     if (v)
         dequeue(q, v);
     spin_unlock_irqrestore(&q->lock, f);
@@ -112,7 +119,7 @@ static struct vcpu *rr_pick_next(unsigned cpu, struct vcpu *prev, uint64_t now, 
         enqueue(q, prev);                   /* back of the line */
         spin_unlock_irqrestore(&q->lock, f);
     }
-    struct vcpu *v = pop(q);
+    struct vcpu *v = pop(q, prev);
     if (!v) {
         /* Idle: take the head of the longest other queue. */
         unsigned best = cpu, best_len = 0;
@@ -122,7 +129,7 @@ static struct vcpu *rr_pick_next(unsigned cpu, struct vcpu *prev, uint64_t now, 
                 best_len = runqs[i].len;
             }
         if (best != cpu)
-            v = pop(&runqs[best]);
+            v = pop(&runqs[best], NULL);
     }
     *slice_ns = RR_SLICE_NS;
     return v;

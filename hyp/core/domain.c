@@ -23,6 +23,7 @@
 #include "time.h"
 #include "sched/sched.h"
 #include <asm/cpu.h>
+#include <asm/x86.h>
 
 struct domain *domains[MAX_DOMAINS];
 static struct spinlock domlist_lock = SPINLOCK_INIT("domlist");
@@ -190,6 +191,56 @@ fail:
     return NULL;
 }
 
+/* ---- deferred frees: pages of destroyed domains, freed after a grace period ---- */
+
+struct grave {
+    void *page;
+    uint64_t qs[MAX_CPUS];              /* each pCPU's qs_count when it was buried */
+};
+static struct grave graves[64];
+static volatile unsigned nr_graves;
+static struct spinlock grave_lock = SPINLOCK_INIT("graveyard");
+
+static void bury(void *page)
+{
+    uint64_t f = spin_lock_irqsave(&grave_lock);
+    if (nr_graves == ARRAY_SIZE(graves)) {
+        /* Full: wait for a slot (other pCPUs keep passing quiescent points). */
+        spin_unlock_irqrestore(&grave_lock, f);
+        while (nr_graves == ARRAY_SIZE(graves))
+            domain_free_deferred();
+        f = spin_lock_irqsave(&grave_lock);
+    }
+    struct grave *g = &graves[nr_graves];
+    g->page = page;
+    for (unsigned i = 0; i < ncpus_present; i++)
+        g->qs[i] = __atomic_load_n(&cpus[i].qs_count, __ATOMIC_SEQ_CST);
+    nr_graves++;
+    spin_unlock_irqrestore(&grave_lock, f);
+}
+
+void domain_free_deferred(void)
+{
+    if (!nr_graves)
+        return;
+    uint64_t f = spin_lock_irqsave(&grave_lock);
+    for (unsigned n = 0; n < nr_graves; ) {
+        struct grave *g = &graves[n];
+        bool done = true;
+        for (unsigned i = 0; i < ncpus_present && done; i++)
+            if (cpus[i].online && (int)i != cpu_id() && !cpus[i].idle_halted &&
+                __atomic_load_n(&cpus[i].qs_count, __ATOMIC_SEQ_CST) <= g->qs[i])
+                done = false;
+        if (done) {
+            free_page(g->page);
+            graves[n] = graves[--nr_graves];
+        } else {
+            n++;
+        }
+    }
+    spin_unlock_irqrestore(&grave_lock, f);
+}
+
 /* Take d off every pCPU: its vCPUs stop being runnable. */
 static void domain_stop_vcpus(struct domain *d)
 {
@@ -249,11 +300,15 @@ void domain_shutdown(struct domain *d, unsigned reason)
     domain_stop_vcpus(d);
 }
 
-/* Is any vCPU of d still on a pCPU? */
+/* Is any vCPU of d still on a pCPU (running, or being loaded)? */
 static bool domain_on_cpus(const struct domain *d)
 {
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < ncpus_present; i++)
         if (cpus[i].online && cpus[i].curr && cpus[i].curr->dom == d)
+            return true;
+    for (unsigned i = 0; i < d->max_vcpus; i++)
+        if (d->vcpus[i] && __atomic_load_n(&d->vcpus[i]->on_cpu, __ATOMIC_SEQ_CST))
             return true;
     return false;
 }
@@ -268,12 +323,12 @@ static uint64_t domain_destroy(struct domain *d)
     struct pt_env *env = pv_pt_env();
     uint64_t leaked = 0;
 
-    d->state = DOM_DYING;
+    /* Close its channels while peers can still find it, then unpublish it. */
+    evtchn_destroy(d);
     uint64_t f = spin_lock_irqsave(&domlist_lock);
     domains[d->id] = NULL;
     spin_unlock_irqrestore(&domlist_lock, f);
 
-    evtchn_destroy(d);
     for (unsigned i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];
         if (!v)
@@ -314,9 +369,11 @@ static uint64_t domain_destroy(struct domain *d)
             leaked++;
     }
     free_frames(virt_to_phys(d->p2m), p2m_order(d->nr_pages));
+    d->p2m = NULL;
+    /* Other pCPUs may still hold pointers to these: free them after a grace period. */
     for (unsigned i = 0; i < d->max_vcpus; i++)
         if (d->vcpus[i])
-            free_page(d->vcpus[i]);
+            bury(d->vcpus[i]);
     return leaked;
 }
 
@@ -326,6 +383,11 @@ static void health_check(unsigned reason, bool crashed, uint64_t leaked)
     static volatile int once;
     if (__atomic_exchange_n(&once, 1, __ATOMIC_SEQ_CST))
         return;
+    /* The last structs wait for a grace period: the other pCPUs are idle by now. */
+    for (uint64_t spins = 0; nr_graves && spins < 100000000ull; spins++) {
+        domain_free_deferred();
+        cpu_relax();
+    }
     uint64_t now = mm_free_frames();
     bool ok = leaked == 0 && now == free_frames_at_start;
     printk(LOG_NOTICE, "health: %lu frames free, %lu before the first domain, %lu leaked: %s\n",
@@ -354,16 +416,24 @@ void domain_reap(void)
         struct domain *d = domains[id];
         if (!d)
             continue;
-        if ((d->state != DOM_CRASHED && d->state != DOM_SHUTDOWN) || domain_on_cpus(d)) {
+        enum domain_state s = d->state;
+        if (s != DOM_CRASHED && s != DOM_SHUTDOWN && s != DOM_DYING) {
             any_left = true;
             continue;
         }
-        bool crashed = d->state == DOM_CRASHED;
+        bool crashed = s == DOM_CRASHED || d->crashed;
+        d->crashed = crashed;
+        /* DYING first, then look for its vCPUs on pCPUs (context_switch does the reverse). */
+        __atomic_store_n(&d->state, DOM_DYING, __ATOMIC_SEQ_CST);
+        if (domain_on_cpus(d)) {
+            any_left = true;
+            continue;                       /* retried when it leaves (context_switch raises REAPER) */
+        }
         unsigned reason = d->shutdown_reason;
         uint64_t leaked = domain_destroy(d);
         leaked_total += leaked;
         pr_info("domain %u: destroyed, %s\n", id, leaked ? "some frames leaked" : "all frames returned");
-        free_page(d);
+        bury(d);
         if (id == DOM0_ID) {
             dom0_gone = true;
             dom0_crashed = crashed;

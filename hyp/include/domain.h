@@ -53,6 +53,7 @@ struct vcpu {
     uint64_t cr3;                       /* machine address of the loaded L4 (0 = none) */
     uint64_t kernel_sp;                 /* stack_switch: TSS.RSP1 */
     uint64_t fs_base, gs_base;
+    uint16_t ds, es, fs, gs;            /* data selectors (not in the trap frame) */
 
     /* Registered entry points (set_trap_table, set_callbacks). */
     struct trap_info traps[32];         /* by vector; address 0 = none */
@@ -90,6 +91,7 @@ struct domain {
     domid_t id;
     volatile enum domain_state state;
     unsigned shutdown_reason;           /* SHUTDOWN_* when state == DOM_SHUTDOWN */
+    bool crashed;                       /* it crashed (kept once the state is DYING) */
     bool privileged;                    /* dom0: may use privileged hypercalls */
     struct spinlock lock;
     struct spinlock mm_lock;
@@ -133,6 +135,12 @@ struct domain *domain_create(domid_t id, uint64_t nr_pages, unsigned max_vcpus, 
 void domain_shutdown(struct domain *d, unsigned reason);
 /* Softirq: free the domains that have stopped and left every pCPU. */
 void domain_reap(void);
+/*
+ * Free the struct domain / struct vcpu pages of destroyed domains once
+ * every pCPU has passed a quiescent point since (pv_return's loop, or
+ * idle): another pCPU may still hold a pointer it found before.
+ */
+void domain_free_deferred(void);
 
 /* Mark an event pending on vCPU v and make sure it will see it (IPI if it runs elsewhere). */
 void vcpu_kick(struct vcpu *v);

@@ -105,14 +105,20 @@ void percpu_load_guest_l4(uint64_t l4)
 {
     struct cpu *c = this_cpu();
     const uint64_t *g = l4 ? phys_to_virt(l4) : NULL;
+    /*
+     * Say which L4 we copy before copying it: a CPU changing that L4
+     * writes the entry, then (after a fence) reads loaded_l4.  Either it
+     * sees ours and makes us copy the entry again (l4_changed's IPI), or
+     * our copy below starts after its write and sees the new entry.
+     */
+    __atomic_store_n(&c->loaded_l4, l4, __ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < 512; i++) {
         if (hyp_slot(i))
             continue;
-        uint64_t e = g ? g[i] : 0;
+        uint64_t e = g ? __atomic_load_n(&g[i], __ATOMIC_RELAXED) : 0;
         c->hv_root[i] = e;
         c->gv_root[i] = e;
     }
-    c->loaded_l4 = l4;
 }
 
 /* One entry of the loaded guest L4 changed: follow it. */

@@ -38,7 +38,41 @@ struct cpu_regs *guest_frame(void)
 }
 
 static inline void fxsave(uint8_t *area) { __asm__ volatile("fxsave64 (%0)" :: "r"(area) : "memory"); }
-static inline void fxrstor(const uint8_t *area) { __asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory"); }
+static inline void fxrstor(const uint8_t *area)
+{
+    /*
+     * On AMD, fxrstor leaves the x87 last-instruction and operand pointers
+     * alone unless an exception is pending: load a value first so they
+     * hold nothing of the previous guest's.
+     */
+    static const uint32_t zero;
+    __asm__ volatile("fnclex\n\tffree %%st(7)\n\tfildl %0" :: "m"(zero));
+    __asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory");
+}
+
+static uint16_t read_sel(int which)
+{
+    uint16_t v = 0;
+    switch (which) {
+    case 0: __asm__ volatile("mov %%ds, %0" : "=r"(v)); break;
+    case 1: __asm__ volatile("mov %%es, %0" : "=r"(v)); break;
+    case 2: __asm__ volatile("mov %%fs, %0" : "=r"(v)); break;
+    default: __asm__ volatile("mov %%gs, %0" : "=r"(v)); break;
+    }
+    return v;
+}
+
+/*
+ * Load a guest's data selectors.  They were the guest's own, so they are
+ * null or name one of the fixed GDT descriptors it may use; loading FS/GS
+ * resets their bases, which the caller writes after.
+ */
+static void load_sels(const struct vcpu *v)
+{
+    __asm__ volatile("mov %0, %%ds\n\tmov %1, %%es\n\tmov %2, %%fs\n\tmov %3, %%gs"
+                     :: "r"((uint32_t)v->ds), "r"((uint32_t)v->es), "r"((uint32_t)v->fs),
+                        "r"((uint32_t)v->gs) : "memory");
+}
 
 void fpu_init_state(uint8_t area[512])
 {
@@ -95,6 +129,10 @@ static void context_switch(struct cpu *c, struct vcpu *prev, struct vcpu *next, 
     if (prev) {
         prev->regs = *r;
         fxsave(prev->fpu);
+        prev->ds = read_sel(0);
+        prev->es = read_sel(1);
+        prev->fs = read_sel(2);
+        prev->gs = read_sel(3);
         prev->fs_base = rdmsr(MSR_FS_BASE);
         prev->gs_base = rdmsr(MSR_GS_BASE);
         prev->runtime_ns += now - prev->last_start_ns;
@@ -116,7 +154,16 @@ static void context_switch(struct cpu *c, struct vcpu *prev, struct vcpu *next, 
     /* Another pCPU may still be saving next's state (it ran there last). */
     while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
         cpu_relax();
-    next->on_cpu = true;
+    __atomic_store_n(&next->on_cpu, true, __ATOMIC_SEQ_CST);
+    /*
+     * The reaper marks a domain DYING, then looks for its vCPUs on pCPUs;
+     * we mark next on_cpu, then look at the state: one of us sees the other.
+     */
+    if (next->paused || next->going_down || next->dom->state != DOM_RUNNING) {
+        __atomic_store_n(&next->on_cpu, false, __ATOMIC_SEQ_CST);
+        context_switch(c, NULL, NULL, r);
+        return;
+    }
     next->processor = (int)c->id;
     next->state = VCPU_RUNNING;
     next->last_start_ns = now;
@@ -124,6 +171,7 @@ static void context_switch(struct cpu *c, struct vcpu *prev, struct vcpu *next, 
     *r = next->regs;
     r->entry_cr3 = c->gv_root_pa;
     fxrstor(next->fpu);
+    load_sels(next);
     wrmsr(MSR_FS_BASE, next->fs_base);
     wrmsr(MSR_GS_BASE, next->gs_base);
     if (c->loaded_l4 != next->cr3)
@@ -353,12 +401,17 @@ static __attribute__((hot)) void pv_return(struct cpu_regs *r)
     struct cpu *c = this_cpu();
     for (;;) {
         irq_disable();
+        /* Between operations: no domain or vCPU pointer is held here. */
+        __atomic_fetch_add(&c->qs_count, 1, __ATOMIC_SEQ_CST);
+        domain_free_deferred();
         if (c->softirq_pending) {
             do_softirqs(c, r);
             continue;
         }
         if (!c->curr) {
+            c->idle_halted = true;
             safe_halt();            /* an interrupt raises a softirq, or a kick */
+            c->idle_halted = false;
             continue;
         }
         maybe_upcall(c->curr, r);

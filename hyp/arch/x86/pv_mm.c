@@ -61,6 +61,8 @@ static void l4_changed(void *ctx, pfn_t l4, unsigned index)
 {
     (void)ctx;
     struct l4_sync s = { l4 << PAGE_SHIFT, index };
+    /* The entry is written: order that before reading who has it loaded (percpu.c). */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < ncpus_present; i++)
         if (cpus[i].online && cpus[i].loaded_l4 == s.l4)
             smp_call_function(i, sync_l4, &s);

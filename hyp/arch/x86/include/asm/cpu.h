@@ -55,12 +55,15 @@ struct cpu {
     uint64_t *gdt;
     struct tss *tss;
     struct idt_gate *idt;
-    uint64_t loaded_l4;             /* guest L4 (machine address) copied into the roots, 0 = none */
+    volatile uint64_t loaded_l4;    /* guest L4 (machine address) copied into the roots, 0 = none */
 
     struct vcpu *curr;              /* the vCPU running here, NULL when idle */
     struct cpu_call call;
     volatile uint64_t timer_ticks;  /* APIC timer interrupts taken */
     volatile uint32_t softirq_pending;
+    /* Quiescent states (domain.c's deferred frees): bumped between operations; idle counts too. */
+    volatile uint64_t qs_count;
+    volatile bool idle_halted;
 };
 
 extern struct cpu cpus[MAX_CPUS];
