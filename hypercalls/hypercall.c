@@ -61,7 +61,8 @@ long do_multicall(struct vcpu *v, uint64_t calls, uint64_t count, uint64_t a3, u
     (void)a3; (void)a4; (void)a5;
     if (count > MULTICALL_MAX)
         return -E2BIG;
-    for (uint64_t i = 0; i < count; i++) {
+    uint64_t i = 0;
+    for (; i < count; i++) {
         struct multicall_entry e;
         uint64_t at = calls + i * sizeof e;
         if (copy_from_guest(&e, at, sizeof e))
@@ -73,18 +74,26 @@ long do_multicall(struct vcpu *v, uint64_t calls, uint64_t count, uint64_t a3, u
         if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result, sizeof e.result))
             return -EFAULT;
         /*
-         * A call that blocked, yielded or ended the domain ends the batch:
-         * the vCPU may already be queued elsewhere, and the rest of the
-         * batch must not run on a vCPU that is not running.
+         * A call that blocked the vCPU (block, poll) or ended the domain
+         * ends the batch: the vCPU may already be queued on another pCPU,
+         * and nothing more may run on it here.  The calls not made get
+         * -EAGAIN.  (A yield only takes effect after the batch.)
          */
-        if (v->dom->state != DOM_RUNNING || v->state != VCPU_RUNNING ||
-            e.op == HYPERCALL_sched_op || (this_cpu()->softirq_pending & SOFTIRQ_SCHEDULE))
+        if (v->dom->state != DOM_RUNNING || v->state != VCPU_RUNNING) {
+            i++;
             break;
+        }
+    }
+    for (; i < count; i++) {
+        int64_t again = -EAGAIN;
+        uint64_t at = calls + i * sizeof(struct multicall_entry) + offsetof(struct multicall_entry, result);
+        if (copy_to_guest(at, &again, sizeof again))
+            return -EFAULT;
     }
     return 0;
 }
 
-__attribute__((hot)) long do_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+long do_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     (void)v; (void)a3; (void)a4; (void)a5;
     switch (cmd) {

@@ -73,8 +73,12 @@
  * HYPERVISOR_multicall(struct multicall_entry calls[], unsigned count)
  *   Make count hypercalls (count <= 64) in one entry, in order; each
  *   entry's result gets that call's return value.  Returns 0, or -EFAULT /
- *   -EINVAL if the array itself is bad.  A multicall may not contain a
- *   multicall.  Pointers in args are read as for a direct call.
+ *   -E2BIG if the array itself is bad.  A multicall may not contain a
+ *   multicall (-EINVAL in that entry).  An entry that blocks the vCPU
+ *   (SCHEDOP_block or poll going to sleep) or ends the domain ends the
+ *   batch: the entries after it are not made and get -EAGAIN.  A yield
+ *   takes effect after the batch.  Pointers in args are read as for a
+ *   direct call.
  */
 struct multicall_entry {
     uint64_t op;             /* IN: HYPERCALL_* */
