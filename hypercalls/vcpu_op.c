@@ -63,10 +63,15 @@ long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg, uint6
         if (!__atomic_load_n(&t->cr3, __ATOMIC_ACQUIRE))
             return -EINVAL;
         t->going_down = false;
-        if (t->state != VCPU_DOWN)
-            return 0;                       /* up already (or still on its way down: cancelled) */
-        t->state = VCPU_BLOCKED;
-        vcpu_wake(t);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if (t->state == VCPU_DOWN) {
+            t->state = VCPU_BLOCKED;
+            vcpu_wake(t);
+        } else if (t->state == VCPU_RUNNABLE && !t->on_cpu) {
+            /* Caught on its way down after leaving the queue: queue it again. */
+            sched->wake(t);
+            raise_softirq((unsigned)t->processor, SOFTIRQ_SCHEDULE);
+        }
         return 0;
     case VCPUOP_down: {
         if (t->state == VCPU_DOWN)

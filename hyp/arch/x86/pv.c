@@ -136,8 +136,8 @@ static void context_switch(struct cpu *c, struct vcpu *prev, struct vcpu *next, 
         prev->fs_base = rdmsr(MSR_FS_BASE);
         prev->gs_base = rdmsr(MSR_GS_BASE);
         prev->runtime_ns += now - prev->last_start_ns;
-        if (prev->state == VCPU_RUNNING)
-            prev->state = VCPU_RUNNABLE;
+        if (prev->state == VCPU_RUNNING)    /* going down may have been asked since schedule() looked */
+            prev->state = prev->going_down ? VCPU_DOWN : VCPU_RUNNABLE;
         __atomic_fetch_and(&prev->dom->dirty_cpus, ~(1ull << c->id), __ATOMIC_SEQ_CST);
         __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
         if (prev->dom->state != DOM_RUNNING && prev->dom->state != DOM_PAUSED)
