@@ -19,7 +19,7 @@ UNIT_CFLAGS ?= -std=c11 -Wall -Wextra -Werror -g -O1 \
 
 UNIT_TESTS ?= test_format test_string test_crc32 test_options \
 	test_multiboot2 test_frame test_buddy test_logbuf test_elf64 \
-	test_pagetype test_evtchn
+	test_pagetype test_evtchn test_sched_sim
 
 unit_src_test_format     := hyp/lib/format.c
 unit_src_test_string     := hyp/lib/string.c
@@ -32,11 +32,16 @@ unit_src_test_logbuf     := hyp/console/logbuf.c
 unit_src_test_elf64      := hyp/lib/elf64.c
 unit_src_test_pagetype   := hyp/mm/pagetype.c hyp/mm/frame.c
 unit_src_test_evtchn     := hyp/core/evtchn.c hypercalls/event_channel.c
+unit_src_test_sched_sim  := sched/credit.c sched/credit_runq.c sched/rr.c
 
 # domain.h includes <asm/traps.h>: these sources need the arch headers too.
 unit_defs_hyp/core/evtchn.c          := -Ihyp/arch/x86/include
 unit_defs_hypercalls/event_channel.c := -Ihyp/arch/x86/include
 unit_defs_tests/unit/test_evtchn.c   := -Ihyp/arch/x86/include
+unit_defs_sched/credit.c             := -Ihyp/arch/x86/include
+unit_defs_sched/credit_runq.c        := -Ihyp/arch/x86/include
+unit_defs_sched/rr.c                 := -Ihyp/arch/x86/include
+unit_defs_tests/unit/test_sched_sim.c := -Ihyp/arch/x86/include -I.
 
 unit_defs_hyp/lib/format.c := -Dvsnprintf=hyp_vsnprintf -Dsnprintf=hyp_snprintf
 unit_defs_hyp/lib/string.c := -Dmemcpy=hyp_memcpy -Dmemmove=hyp_memmove \
