@@ -35,8 +35,7 @@ HYP_ASFLAGS := -Ihyp/arch/x86/include -Ihyp/include -MMD -MP -D__ASSEMBLY__
 HYP_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
 	--no-dynamic-linker -T hyp/arch/x86/hyp.ld
 
-# sched/credit*.c: the credit policy, host-tested but not wired into the hypervisor yet.
-HYP_C := $(sort $(filter-out sched/credit%.c,$(wildcard hyp/*/*.c hyp/arch/x86/*.c hypercalls/*.c sched/*.c)))
+HYP_C := $(sort $(wildcard hyp/*/*.c hyp/arch/x86/*.c hypercalls/*.c sched/*.c))
 HYP_S := $(sort $(wildcard hyp/arch/x86/*.S))
 HYP_OBJ := $(HYP_C:%.c=$(BUILD)/%.o) $(HYP_S:%.S=$(BUILD)/%.o)
 

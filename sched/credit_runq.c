@@ -171,7 +171,9 @@ static struct cvcpu *first_for(unsigned c, unsigned for_cpu, bool drop, uint64_t
                 sv->since = now;
                 continue;
             }
-        } else if (!__atomic_load_n(&sv->dom->parked, __ATOMIC_SEQ_CST) && (sv->hard & bit(for_cpu))) {
+        } else if (!__atomic_load_n(&sv->dom->parked, __ATOMIC_SEQ_CST) && (sv->hard & bit(for_cpu)) &&
+                   (for_cpu == c || !__atomic_load_n(&sv->v->on_cpu, __ATOMIC_SEQ_CST))) {
+            /* A vCPU still loaded on its pCPU (woken before it was switched out) is not stolen. */
             return sv;
         }
         pp = &sv->next;

@@ -131,7 +131,7 @@ static struct vcpu *rr_pick_next(unsigned cpu, struct vcpu *prev, uint64_t now, 
         if (best != cpu)
             v = pop(&runqs[best], NULL);
     }
-    *slice_ns = RR_SLICE_NS;
+    *slice_ns = v ? RR_SLICE_NS : 0;      /* idle: nothing to come back for */
     return v;
 }
 

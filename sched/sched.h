@@ -42,6 +42,9 @@ extern const struct scheduler sched_rr;
 /* The policy in use. */
 extern const struct scheduler *sched;
 
+/* Choose the policy by name ("credit", "rr") and start it. */
+void sched_setup(const char *name, unsigned ncpus);
+
 /* Set v runnable and queue it (no-op unless it was blocked or new). */
 void vcpu_wake(struct vcpu *v);
 

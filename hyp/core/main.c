@@ -158,7 +158,7 @@ void hyp_start(uint32_t magic, uint32_t mbi_phys)
         selftest_run(hyp_options.test);
 
     pv_init();
-    sched->init(ncpus_present);
+    sched_setup(hyp_options.sched, ncpus_present);
     console_input_init();
     start_boot_domains(&hyp_boot_info);
     __atomic_store_n(&guests_go, true, __ATOMIC_RELEASE);

@@ -30,6 +30,7 @@ struct boot_options {
     bool     bench;              /* bench: run the boot-time micro-benchmarks */
     bool     guest_debug;        /* guest_debug: every domain may write to the console (rate-limited) */
     char     test[32];           /* test=NAME: run a built-in self test, then exit QEMU */
+    char     sched[16];          /* sched=credit|rr: the scheduling policy */
 };
 
 /* Fill 'opt' with the defaults. */

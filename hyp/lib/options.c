@@ -184,6 +184,16 @@ set_guest_debug(struct boot_options *opt, struct val v)
 }
 
 static const char *
+set_sched(struct boot_options *opt, struct val v)
+{
+    if (!val_is(v, "credit") && !val_is(v, "rr"))
+        return "must be credit or rr";
+    memcpy(opt->sched, v.s, v.len);
+    opt->sched[v.len] = '\0';
+    return NULL;
+}
+
+static const char *
 set_test(struct boot_options *opt, struct val v)
 {
     if (v.len >= sizeof(opt->test))
@@ -201,6 +211,7 @@ static const struct opt_desc opt_table[] = {
     { "panic",    VALUE_REQUIRED, set_panic },
     { "bench",    VALUE_OPTIONAL, set_bench },
     { "guest_debug", VALUE_OPTIONAL, set_guest_debug },
+    { "sched",    VALUE_REQUIRED, set_sched },
     { "test",     VALUE_REQUIRED, set_test },
 };
 
@@ -216,6 +227,7 @@ options_defaults(struct boot_options *opt)
     opt->bench = false;
     opt->guest_debug = false;
     opt->test[0] = '\0';
+    memcpy(opt->sched, "credit", sizeof "credit");
 }
 
 static void

@@ -200,7 +200,7 @@ static void schedule(struct cpu *c, struct cpu_regs *r)
         context_switch(c, prev, next, r);
     else if (next)
         next->state = VCPU_RUNNING;     /* woken while still here: keeps running, unqueued */
-    slice_end[c->id] = now + slice;
+    slice_end[c->id] = slice ? now + slice : 0;
     timer_reprogram();
 }
 
@@ -210,7 +210,7 @@ static void schedule(struct cpu *c, struct cpu_regs *r)
 void timer_reprogram(void)
 {
     struct cpu *c = this_cpu();
-    uint64_t next = c->curr ? slice_end[c->id] : 0;
+    uint64_t next = slice_end[c->id];     /* 0: no slice end (idle with nothing to revisit) */
     for (unsigned id = 0; id < MAX_DOMAINS; id++) {
         struct domain *d = domains[id];
         if (!d || d->state != DOM_RUNNING)
@@ -255,7 +255,7 @@ static void run_timers(struct cpu *c)
             }
         }
     }
-    if (c->curr && now >= slice_end[c->id])
+    if (slice_end[c->id] && now >= slice_end[c->id])
         __atomic_fetch_or(&c->softirq_pending, SOFTIRQ_SCHEDULE, __ATOMIC_SEQ_CST);
 }
 
