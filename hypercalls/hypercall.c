@@ -37,6 +37,7 @@ static const hypercall_fn table[NR_HYPERCALLS] = {
     [HYPERCALL_event_channel_op]  = do_evtchn,
     [HYPERCALL_vcpu_op]           = do_vcpu_op,
     [HYPERCALL_version]           = do_version,
+    [HYPERCALL_sysctl]            = do_sysctl,
 };
 
 static __attribute__((hot)) long dispatch(struct vcpu *v, uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,

@@ -32,6 +32,7 @@ long do_set_timer_op(struct vcpu *v, uint64_t deadline, uint64_t, uint64_t, uint
 long do_event_channel_op_hc(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
 long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpu, uint64_t arg, uint64_t, uint64_t);
 long do_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+long do_sysctl(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
 
 /* Is va a canonical guest address outside the hypervisor's slots? */
 int guest_va_ok(uint64_t va);

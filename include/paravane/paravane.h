@@ -43,7 +43,7 @@
 #define HYPERCALL_vcpu_op            12
 #define HYPERCALL_version            13
 #define HYPERCALL_domctl             14   /* reserved: dom0 domain management */
-#define HYPERCALL_sysctl             15   /* reserved: scheduler and host control */
+#define HYPERCALL_sysctl             15   /* dom0: scheduler controls (sysctl.h) */
 #define NR_HYPERCALLS                16
 
 #define HYPERCALL_VECTOR           0x82   /* int $0x82, from ring 1 only */

@@ -166,6 +166,8 @@ guest_case("crash-domu", domu=2, expect_lines=(
     r"domain 1: destroyed, all frames returned",
     r"domain 2: destroyed, all frames returned"))
 guest_case("segment-base", smp=1, domu=True)
+guest_case("sched-credit", smp=1, domu=3, name_suffix="_one_cpu_weights_cap", timeout=90)
+guest_case("sched-credit", smp=2, domu=3, name_suffix="_two_cpus_pinning", timeout=90)
 # 100000 hypercalls; a hypervisor that logs every refused call without a
 # rate limit floods the serial line and will hit this timeout.
 guest_case("hypercall-fuzz", timeout=120)
