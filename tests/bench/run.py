@@ -132,6 +132,49 @@ def bench_pv(tmp, report):
     report.append("")
 
 
+def sched_boot(tmp, name, smp, dom0_args, domus):
+    """Boot the sched-bench guest as dom0 with domUs; return its sched-bench line."""
+    elf = os.path.join(ROOT, "build", "guests", "sched-bench.elf")
+    iso = os.path.join(tmp, "%s.iso" % name)
+    qemu.make_iso(iso, "panic=qemu-exit guest_debug", [(elf, dom0_args)] + [(elf, "domU " + d) for d in domus])
+    p = subprocess.run(qemu_cmd(iso, smp), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=120)
+    out = p.stdout.decode("utf-8", "replace")
+    m = re.search(r"sched-bench (.*)", out)
+    if not m:
+        raise SystemExit("bench: sched-bench %s printed nothing:\n%s" % (name, out[-2000:]))
+    return m.group(1).strip()
+
+
+def bench_sched(tmp, report):
+    """The credit scheduler: switch cost, wake-up latency under hogs, utilization, shares."""
+    subprocess.run(["make", "-s", "-f", "tests/guests/guests.mk", "guests"], cwd=ROOT, check=True)
+    report.append("### Scheduler (credit policy; dom0 measures, domUs hog or yield)\n")
+    report.append("| measurement | SMP | result |")
+    report.append("| --- | --- | --- |")
+    report.append("| context switch between two domains (yield ping-pong) | 1 | %s |" %
+                  sched_boot(tmp, "switch", 1, "switch", ["yield"]))
+    for hogs in (0, 1, 4):
+        report.append("| wake-up latency of a blocked vCPU, %d hog%s on its pCPU | 1 | %s |" % (
+            hogs, "" if hogs == 1 else "s", sched_boot(tmp, "lat%d" % hogs, 1, "latency", ["hog"] * hogs)))
+    report.append("| utilization with 4 hogs | 2 | %s |" % sched_boot(tmp, "util", 2, "util", ["hog"] * 4))
+    # Shares and cap: the sched-credit test guest prints them.
+    elf = os.path.join(ROOT, "build", "guests", "sched-credit.elf")
+    iso = os.path.join(tmp, "shares.iso")
+    qemu.make_iso(iso, "panic=qemu-exit guest_debug", [(elf, "")] + [(elf, "domU")] * 3)
+    p = subprocess.run(qemu_cmd(iso, 1), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=120)
+    out = p.stdout.decode("utf-8", "replace")
+    shares = re.findall(r"weight (\d+): ([\d.]+)% of the burners' time \(want ([\d.]+)%\)", out)
+    cap = re.search(r"domain 3 capped at 25%: ([\d.]+)% of the pCPU", out)
+    if shares:
+        report.append("| shares, weights 256:512:1024 (want 14.3 / 28.6 / 57.1 %%) | 1 | %s |" %
+                      " / ".join("%s%%" % s[1] for s in shares))
+    if cap:
+        report.append("| a 25%% cap next to two uncapped hogs | 1 | %s%% of the pCPU |" % cap.group(1))
+    report.append("")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--accel", default="tcg")
@@ -145,6 +188,7 @@ def main():
         bench_boot(tmp, report)
         bench_transitions(tmp, report)
         bench_pv(tmp, report)
+        bench_sched(tmp, report)
     text = "\n".join(report)
     os.makedirs(os.path.join(ROOT, "build", "bench"), exist_ok=True)
     with open(os.path.join(ROOT, "build", "bench", "report.md"), "w") as f:
