@@ -22,7 +22,7 @@ long do_sysctl(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t
     (void)a3; (void)a4; (void)a5;
     if (!v->dom->privileged)
         return -EPERM;
-    if (cmd > SYSCTL_vcpu_stats)
+    if (cmd > SYSCTL_pcpu_stats)
         return -ENOSYS;
     if (sched != &sched_credit)
         return -ENOSYS;                 /* only the credit policy has these controls */
@@ -70,6 +70,19 @@ long do_sysctl(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t
         s.migrations = cs.migrations;
         s.switches = cs.switches;
         s.cpu = t->processor;
+        return copy_to_guest(arg, &s, sizeof s) ? -EFAULT : 0;
+    }
+    case SYSCTL_pcpu_stats: {
+        struct sysctl_pcpu_stats s;
+        struct credit_pcpu_stats cs;
+        if (copy_from_guest(&s, arg, sizeof s))
+            return -EFAULT;
+        int rc = credit_get_pcpu_stats(s.cpu, &cs);
+        if (rc)
+            return rc;
+        s.busy_ns = cs.busy_ns;
+        s.idle_ns = cs.idle_ns;
+        s.switches = cs.switches;
         return copy_to_guest(arg, &s, sizeof s) ? -EFAULT : 0;
     }
     default:

@@ -13,6 +13,8 @@
  *       name at least one online pCPU.  The vCPU moves promptly.
  *   SYSCTL_vcpu_stats  struct sysctl_vcpu_stats: what the scheduler has
  *       measured for a vCPU, in ns since it was created.
+ *   SYSCTL_pcpu_stats  struct sysctl_pcpu_stats: a pCPU's busy and idle
+ *       time and the vCPUs switched in, since boot.
  */
 #ifndef PARAVANE_SYSCTL_H
 #define PARAVANE_SYSCTL_H
@@ -23,6 +25,7 @@
 #define SYSCTL_sched_set   1
 #define SYSCTL_vcpu_pin    2
 #define SYSCTL_vcpu_stats  3
+#define SYSCTL_pcpu_stats  4
 
 struct sysctl_sched {
     domid_t  dom;                 /* IN */
@@ -49,6 +52,12 @@ struct sysctl_vcpu_stats {
     int32_t  cpu;                 /* OUT: the pCPU it runs on or last ran on */
     uint32_t pad2;
 };                                /* 56 bytes */
+
+struct sysctl_pcpu_stats {
+    uint32_t cpu;                 /* IN */
+    uint32_t pad;
+    uint64_t busy_ns, idle_ns, switches;    /* OUT */
+};                                /* 32 bytes */
 
 static inline long HYPERVISOR_sysctl(unsigned cmd, void *arg)
 {
