@@ -6,7 +6,6 @@
 #include "errno.h"
 #include "guest_access.h"
 #include "sched/sched.h"
-#include "sched/credit.h"
 #include <paravane/sysctl.h>
 
 static struct vcpu *find_vcpu(domid_t dom, uint32_t vcpu)
@@ -24,8 +23,6 @@ long do_sysctl(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t
         return -EPERM;
     if (cmd > SYSCTL_pcpu_stats)
         return -ENOSYS;
-    if (sched != &sched_credit)
-        return -ENOSYS;                 /* only the credit policy has these controls */
     switch (cmd) {
     case SYSCTL_sched_get:
     case SYSCTL_sched_set: {
@@ -35,9 +32,9 @@ long do_sysctl(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t
         if (!domain_by_id(s.dom))
             return -ESRCH;
         if (cmd == SYSCTL_sched_set)
-            return credit_set_params(s.dom, s.weight, s.cap);
+            return sched_set_params(s.dom, s.weight, s.cap);
         unsigned w, c;
-        int rc = credit_get_params(s.dom, &w, &c);
+        int rc = sched_get_params(s.dom, &w, &c);
         if (rc)
             return rc;
         s.weight = w;
@@ -51,17 +48,17 @@ long do_sysctl(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t
         struct vcpu *t = find_vcpu(p.dom, p.vcpu);
         if (!t)
             return -ESRCH;
-        return credit_pin(t, p.hard, p.soft ? p.soft : p.hard);   /* no soft affinity: prefer the hard set */
+        return sched_pin(t, p.hard, p.soft);
     }
     case SYSCTL_vcpu_stats: {
         struct sysctl_vcpu_stats s;
-        struct credit_vcpu_stats cs;
+        struct sched_vcpu_stats cs;
         if (copy_from_guest(&s, arg, sizeof s))
             return -EFAULT;
         struct vcpu *t = find_vcpu(s.dom, s.vcpu);
         if (!t)
             return -ESRCH;
-        int rc = credit_get_stats(s.dom, s.vcpu, &cs);
+        int rc = sched_vcpu_stats(t, &cs);
         if (rc)
             return rc;
         s.run_ns = cs.run_ns;
@@ -74,10 +71,10 @@ long do_sysctl(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t
     }
     case SYSCTL_pcpu_stats: {
         struct sysctl_pcpu_stats s;
-        struct credit_pcpu_stats cs;
+        struct sched_pcpu_stats cs;
         if (copy_from_guest(&s, arg, sizeof s))
             return -EFAULT;
-        int rc = credit_get_pcpu_stats(s.cpu, &cs);
+        int rc = sched_pcpu_stats(s.cpu, &cs);
         if (rc)
             return rc;
         s.busy_ns = cs.busy_ns;

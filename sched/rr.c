@@ -8,6 +8,8 @@
  */
 #include "sched.h"
 #include "spinlock.h"
+#include "errno.h"
+#include "pv.h"
 #include <asm/cpu.h>
 
 #define RR_SLICE_NS 10000000ull         /* 10 ms */
@@ -133,6 +135,29 @@ static struct vcpu *rr_pick_next(unsigned cpu, struct vcpu *prev, uint64_t now, 
     }
     *slice_ns = v ? RR_SLICE_NS : 0;      /* idle: nothing to come back for */
     return v;
+}
+
+int rr_pin(struct vcpu *v, uint64_t hard)
+{
+    unsigned cpu = 0;
+    while (cpu < nr_cpus && !((hard >> cpu) & 1 && cpus[cpu].online))
+        cpu++;
+    if (cpu == nr_cpus)
+        return -EINVAL;
+    /* Requeue it at home if queued; a running vCPU moves at its next switch. */
+    bool queued = false;
+    for (unsigned i = 0; i < nr_cpus; i++) {
+        uint64_t f = spin_lock_irqsave(&runqs[i].lock);
+        queued |= dequeue(&runqs[i], v);
+        spin_unlock_irqrestore(&runqs[i].lock, f);
+    }
+    int old = v->processor;
+    v->processor = (int)cpu;
+    if (queued)
+        rr_wake(v);
+    else if (v->state == VCPU_RUNNING && old != (int)cpu && old >= 0)
+        raise_softirq((unsigned)old, SOFTIRQ_SCHEDULE);
+    return 0;
 }
 
 const struct scheduler sched_rr = {

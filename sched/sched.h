@@ -39,6 +39,25 @@ struct scheduler {
 
 extern const struct scheduler sched_rr;
 
+/*
+ * Controls (dom0's sysctl), for whichever policy runs.  A policy without a
+ * control answers -ENOSYS: round-robin has no weights or caps.
+ */
+struct sched_vcpu_stats {
+    uint64_t run_ns, wait_ns, blocked_ns, migrations, switches;
+};
+struct sched_pcpu_stats {
+    uint64_t busy_ns, idle_ns, switches;
+};
+int sched_set_params(domid_t d, unsigned weight, unsigned cap);
+int sched_get_params(domid_t d, unsigned *weight, unsigned *cap);
+/* Hard and soft affinity (soft 0: the hard set); the vCPU moves promptly. */
+int sched_pin(struct vcpu *v, uint64_t hard, uint64_t soft);
+int sched_vcpu_stats(struct vcpu *v, struct sched_vcpu_stats *out);
+int sched_pcpu_stats(unsigned cpu, struct sched_pcpu_stats *out);
+/* rr.c's pinning: the vCPU's home pCPU becomes the first online one in 'hard'. */
+int rr_pin(struct vcpu *v, uint64_t hard);
+
 /* The policy in use. */
 extern const struct scheduler *sched;
 
