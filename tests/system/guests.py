@@ -87,7 +87,8 @@ def check_guest(r, skip_ok=False):
         raise AssertionError("; ".join(problems))
 
 
-def guest_case(name, timeout=60, skip_ok=False, smp=2, domu=False, name_suffix="", expect_lines=()):
+def guest_case(name, timeout=60, skip_ok=False, smp=2, domu=False, name_suffix="", expect_lines=(),
+               dom0_args="", domu_args=""):
     """A case that boots build/guests/<name>.elf as dom0 and requires it to pass.
     With domu=True a second copy boots as domain 1 (a boot-time domU), for
     tests between two domains."""
@@ -98,7 +99,7 @@ def guest_case(name, timeout=60, skip_ok=False, smp=2, domu=False, name_suffix="
         elf = os.path.join(GUEST_DIR, name + ".elf")
         if not os.path.exists(elf):
             raise AssertionError("%s was not built" % elf)
-        mods = [(elf, "")] + [(elf, "domU")] * int(domu)
+        mods = [(elf, dom0_args)] + [(elf, ("domU " + domu_args).strip())] * int(domu)
         r = c.boot(GUEST_ARGS, smp=smp, modules=mods, timeout=timeout)
         check_guest(r, skip_ok)
         for pattern in expect_lines:
@@ -168,6 +169,12 @@ guest_case("crash-domu", domu=2, expect_lines=(
 guest_case("segment-base", smp=1, domu=True)
 guest_case("sched-credit", smp=1, domu=3, name_suffix="_one_cpu_weights_cap", timeout=90)
 guest_case("sched-credit", smp=2, domu=3, name_suffix="_two_cpus_pinning", timeout=90)
+# Not registered yet: it fails.  On 2 pCPUs, three 2-vCPU domains at 1:2:4
+# came out 17.5 / 35.3 / 47.1 % (want 14.3 / 28.6 / 57.1): the credit policy
+# steals work only for idle pCPUs, so it does not balance UNDER vCPUs queued
+# behind OVER ones between busy pCPUs.  Register it with that fix (issue 4):
+# guest_case("sched-credit", smp=2, domu=3, name_suffix="_two_cpus_weights", timeout=90,
+#            dom0_args="weights", domu_args="vcpus=2")
 # 100000 hypercalls; a hypervisor that logs every refused call without a
 # rate limit floods the serial line and will hit this timeout.
 guest_case("hypercall-fuzz", timeout=120)

@@ -10,6 +10,8 @@
  *              256, domain 3 capped at 25% must stay under its cap.
  *              dom0, blocking and waking every 2 ms, is woken within
  *              a loose 5 ms next to the hogs (BOOST).
+ *   Two pCPUs, dom0 line "weights", domUs of two vCPUs: 1:2:4 again,
+ *              within 5%, over both pCPUs.
  *   Two pCPUs: domain 1's vCPU pinned to pCPU 1 (then to pCPU 0) runs
  *              only there; a mask with no online pCPU is -EINVAL.
  * A loose 5% bound: QEMU timing on a loaded host is noisy; the host
@@ -130,6 +132,64 @@ static void one_cpu(void)
         xtf_failure("pcpu_stats of pCPU 0: busy %lu ns, %lu switches", ps.busy_ns, ps.switches);
 }
 
+/* Run times of domains 1..3, both vCPUs, over 'ms'. */
+static uint64_t run2_ns(domid_t d)
+{
+    uint64_t sum = 0;
+    for (uint32_t v = 0; v < 2; v++) {
+        struct sysctl_vcpu_stats s = { .dom = d, .vcpu = v };
+        if (HYPERVISOR_sysctl(SYSCTL_vcpu_stats, &s) == 0)
+            sum += s.run_ns;
+    }
+    return sum;
+}
+
+/* Two pCPUs, three domains of two burning vCPUs each, weights 1:2:4. */
+static void two_cpus_weights(void)
+{
+    set_params(1, 256, 0);
+    set_params(2, 512, 0);
+    set_params(3, 1024, 0);
+    sleep_ms(200);
+    uint64_t before[4], r[4], total = 0;
+    for (domid_t d = 1; d <= 3; d++)
+        before[d] = run2_ns(d);
+    sleep_ms(1000);
+    for (domid_t d = 1; d <= 3; d++) {
+        r[d] = run2_ns(d) - before[d];
+        total += r[d];
+    }
+    const unsigned w[4] = { 0, 1, 2, 4 };
+    for (domid_t d = 1; d <= 3; d++) {
+        uint64_t got = r[d] * 1000 / (total ? total : 1), want = w[d] * 1000 / 7;
+        printk("2 pCPUs, weight %u (2 vCPUs): %lu.%lu%% of the burners' time (want %lu.%lu%%)\n",
+               w[d] * 256, got / 10, got % 10, want / 10, want % 10);
+        if (got * 100 < want * 95 || got * 100 > want * 105)
+            xtf_failure("domain %u (weight %u) got %lu permille on 2 pCPUs, want %lu +- 5%%", d,
+                        w[d] * 256, got, want);
+    }
+}
+
+static uint8_t burner_stack[8192] __attribute__((aligned(16)));
+void burn(void);
+void burn(void)
+{
+    for (;;)
+        cpu_relax();
+}
+
+/* A burner with two vCPUs brings up the second one, burning too. */
+static void start_second_burner(void)
+{
+    struct vcpu_guest_context ctx = {
+        .rip = (uint64_t)burn, .rsp = (uint64_t)(burner_stack + sizeof burner_stack - 8),
+        .rflags = 0x202, .cr3 = l4_mfn() << PAGE_SHIFT,
+        .kernel_sp = (uint64_t)(burner_stack + sizeof burner_stack - 8),
+    };
+    if (HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx) || HYPERVISOR_vcpu_op(VCPUOP_up, 1, NULL))
+        xtf_failure("domain %u: cannot start its second vCPU", start_info->domid);
+}
+
 static void two_cpus(void)
 {
     for (int target = 1; target >= 0; target--) {
@@ -169,8 +229,9 @@ void test_main(void)
         struct sysctl_sched s = { .dom = 0, .weight = 65535 };
         if (HYPERVISOR_sysctl(SYSCTL_sched_set, &s) != -PV_EPERM)
             xtf_failure("domain %u could change dom0's weight", start_info->domid);
-        for (;;)
-            cpu_relax();
+        if (start_info->nr_vcpus >= 2)
+            start_second_burner();
+        burn();
     }
     evtchn_port_t timer;
     if (events_init() || evtchn_bind_virq(VIRQ_TIMER, 0, &timer)) {
@@ -179,6 +240,8 @@ void test_main(void)
     }
     if (start_info->nr_vcpus == 1)
         one_cpu();
+    else if (strcmp(start_info->cmd_line, "weights") == 0)
+        two_cpus_weights();
     else
         two_cpus();
     if (!xtf_has_failed())
