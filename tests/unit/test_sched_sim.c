@@ -167,6 +167,14 @@ static struct {
 
 static uint64_t hook_now(void) { return sim.now; }
 static void hook_tickle(unsigned cpu) { sim.resched |= 1ull << cpu; }
+
+/* rr.c's pinning asks for a reschedule through the hypervisor's softirq. */
+void raise_softirq(unsigned cpu, uint32_t which);
+void raise_softirq(unsigned cpu, uint32_t which)
+{
+    if (which)
+        sim.resched |= 1ull << cpu;
+}
 static uint64_t hook_online(void) { return (1ull << sim.ncpus) - 1; }
 static const struct credit_hooks hooks = { hook_now, hook_tickle, hook_online };
 
