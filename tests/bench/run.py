@@ -27,10 +27,7 @@ RUNS = 5
 
 
 def qemu_cmd(iso, smp, mem="512M"):
-    return ["qemu-system-x86_64", "-accel", qemu.Options.accel, "-cpu", qemu.Options.cpu,
-            "-smp", str(smp), "-m", mem, "-cdrom", iso, "-boot", "d", "-display", "none",
-            "-serial", "stdio", "-no-reboot", "-nic", "none",
-            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    return qemu.qemu_cmd(iso, smp, mem)
 
 
 def timed_boot(iso, smp, marks, timeout=60):

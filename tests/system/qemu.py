@@ -42,15 +42,27 @@ class Result:
         return self.output[i:] if i >= 0 else self.output
 
 
+def qemu_cmd(iso, smp, mem):
+    """The QEMU command line every test uses: the ISO, serial on stdio, isa-debug-exit."""
+    return ["qemu-system-x86_64", "-accel", Options.accel, "-cpu", Options.cpu,
+            "-smp", str(smp), "-m", str(mem), "-cdrom", iso, "-boot", "d",
+            "-display", "none", "-serial", "stdio", "-no-reboot", "-nic", "none",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+
+def write_log(log, cmd, r):
+    if log:
+        with open(log, "w") as f:
+            f.write("# %s\n# status %s after %.1f s\n" % (" ".join(cmd), r.status, r.seconds))
+            f.write(r.output)
+
+
 def boot(args, smp=1, mem="256M", modules=(), timeout=60, log=None):
     """Build an ISO with this command line and modules, boot it, wait."""
     with tempfile.TemporaryDirectory(prefix="paravane-test-") as tmp:
         iso = os.path.join(tmp, "t.iso")
         make_iso(iso, args, modules)
-        cmd = ["qemu-system-x86_64", "-accel", Options.accel, "-cpu", Options.cpu,
-               "-smp", str(smp), "-m", str(mem), "-cdrom", iso, "-boot", "d",
-               "-display", "none", "-serial", "stdio", "-no-reboot", "-nic", "none",
-               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        cmd = qemu_cmd(iso, smp, mem)
         start = time.monotonic()
         try:
             p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -59,10 +71,7 @@ def boot(args, smp=1, mem="256M", modules=(), timeout=60, log=None):
         except subprocess.TimeoutExpired as e:
             status, out = EXIT_TIMEOUT, e.stdout or b""
         r = Result(status, out.decode("utf-8", "replace").replace("\r", ""), time.monotonic() - start)
-        if log:
-            with open(log, "w") as f:
-                f.write("# %s\n# status %s after %.1f s\n" % (" ".join(cmd), status, r.seconds))
-                f.write(r.output)
+        write_log(log, cmd, r)
         return r
 
 
@@ -73,10 +82,7 @@ def boot_and_type(args, wait_for, text, smp=1, mem="256M", modules=(), timeout=6
     with tempfile.TemporaryDirectory(prefix="paravane-test-") as tmp:
         iso = os.path.join(tmp, "t.iso")
         make_iso(iso, args, modules)
-        cmd = ["qemu-system-x86_64", "-accel", Options.accel, "-cpu", Options.cpu,
-               "-smp", str(smp), "-m", str(mem), "-cdrom", iso, "-boot", "d",
-               "-display", "none", "-serial", "stdio", "-no-reboot", "-nic", "none",
-               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        cmd = qemu_cmd(iso, smp, mem)
         start = time.monotonic()
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.PIPE)
         out, typed = b"", False
@@ -97,8 +103,5 @@ def boot_and_type(args, wait_for, text, smp=1, mem="256M", modules=(), timeout=6
         out += p.stdout.read() or b""
         p.wait()
         r = Result(status, out.decode("utf-8", "replace").replace("\r", ""), time.monotonic() - start)
-        if log:
-            with open(log, "w") as f:
-                f.write("# %s\n# status %s after %.1f s\n" % (" ".join(cmd), status, r.seconds))
-                f.write(r.output)
+        write_log(log, cmd, r)
         return r

@@ -206,25 +206,38 @@ static void schedule(struct cpu *c, struct cpu_regs *r)
 
 /* ---- timers --------------------------------------------------------------- */
 
+/*
+ * The next vCPU of a running domain homed on pCPU 'cpu' after position
+ * *pos (start with 0), or NULL.  Guest timers live with the vCPU's pCPU.
+ */
+static struct vcpu *next_local_vcpu(unsigned cpu, unsigned *pos)
+{
+    for (; *pos < MAX_DOMAINS * PV_MAX_VCPUS; (*pos)++) {
+        struct domain *d = domains[*pos / PV_MAX_VCPUS];
+        unsigned i = *pos % PV_MAX_VCPUS;
+        if (!d || d->state != DOM_RUNNING || i >= d->max_vcpus)
+            continue;
+        struct vcpu *v = d->vcpus[i];
+        if (v && v->processor == (int)cpu) {
+            (*pos)++;
+            return v;
+        }
+    }
+    return NULL;
+}
+
 /* Earliest guest timer of the vCPUs homed here, or slice end. */
 void timer_reprogram(void)
 {
     struct cpu *c = this_cpu();
     uint64_t next = slice_end[c->id];     /* 0: no slice end (idle with nothing to revisit) */
-    for (unsigned id = 0; id < MAX_DOMAINS; id++) {
-        struct domain *d = domains[id];
-        if (!d || d->state != DOM_RUNNING)
-            continue;
-        for (unsigned i = 0; i < d->max_vcpus; i++) {
-            struct vcpu *v = d->vcpus[i];
-            if (!v || v->processor != (int)c->id)
-                continue;
-            uint64_t t = v->timer_deadline;
-            if (v->poll_nr && v->poll_deadline && (!t || v->poll_deadline < t))
-                t = v->poll_deadline;
-            if (t && (!next || t < next))
-                next = t;
-        }
+    struct vcpu *v;
+    for (unsigned pos = 0; (v = next_local_vcpu(c->id, &pos)) != NULL; ) {
+        uint64_t t = v->timer_deadline;
+        if (v->poll_nr && v->poll_deadline && (!t || v->poll_deadline < t))
+            t = v->poll_deadline;
+        if (t && (!next || t < next))
+            next = t;
     }
     if (!next) {
         apic_timer_periodic(0);
@@ -237,22 +250,15 @@ void timer_reprogram(void)
 static void run_timers(struct cpu *c)
 {
     uint64_t now = time_ns();
-    for (unsigned id = 0; id < MAX_DOMAINS; id++) {
-        struct domain *d = domains[id];
-        if (!d || d->state != DOM_RUNNING)
-            continue;
-        for (unsigned i = 0; i < d->max_vcpus; i++) {
-            struct vcpu *v = d->vcpus[i];
-            if (!v || v->processor != (int)c->id)
-                continue;
-            if (v->timer_deadline && v->timer_deadline <= now) {
-                v->timer_deadline = 0;
-                evtchn_send_virq(v, VIRQ_TIMER);
-            }
-            if (v->poll_nr && v->poll_deadline && v->poll_deadline <= now) {
-                v->poll_deadline = 0;
-                vcpu_wake(v);
-            }
+    struct vcpu *v;
+    for (unsigned pos = 0; (v = next_local_vcpu(c->id, &pos)) != NULL; ) {
+        if (v->timer_deadline && v->timer_deadline <= now) {
+            v->timer_deadline = 0;
+            evtchn_send_virq(v, VIRQ_TIMER);
+        }
+        if (v->poll_nr && v->poll_deadline && v->poll_deadline <= now) {
+            v->poll_deadline = 0;
+            vcpu_wake(v);
         }
     }
     if (slice_end[c->id] && now >= slice_end[c->id])

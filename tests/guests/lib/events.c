@@ -200,3 +200,14 @@ bool wait_for_change(volatile uint32_t *counter, uint32_t old, uint64_t timeout_
     }
     return true;
 }
+
+void sleep_ms(uint64_t ms)
+{
+    uint64_t until = now_ns() + ms * MS;
+    struct vcpu_info *vi = vcpu_info0();
+    while (now_ns() < until) {
+        vi->evtchn_upcall_mask = 1;
+        HYPERVISOR_set_timer_op(until);
+        HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+    }
+}

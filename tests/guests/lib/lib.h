@@ -365,6 +365,12 @@ struct vcpu_info *vcpu_info0(void);
 uint64_t now_ns(void);
 /* Busy-wait ns nanoseconds of system time. */
 void udelay_ns(uint64_t ns);
+/*
+ * Sleep ms milliseconds: set_timer_op and SCHEDOP_block, with events
+ * masked before each block (block unmasks and re-checks, so a timer that
+ * fires early is not lost).  VIRQ_TIMER must be bound (events_init first).
+ */
+void sleep_ms(uint64_t ms);
 
 /*
  * Events.  events_init() registers the library's event callback (and a

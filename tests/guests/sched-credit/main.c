@@ -22,17 +22,6 @@
 
 const char test_title[] = "sched-credit: weights, caps and pinning, measured";
 
-static void sleep_ms(uint64_t ms)
-{
-    uint64_t until = now_ns() + ms * MS;
-    struct vcpu_info *vi = vcpu_info0();
-    while (now_ns() < until) {
-        vi->evtchn_upcall_mask = 1;         /* block re-enables and re-checks */
-        HYPERVISOR_set_timer_op(until);
-        HYPERVISOR_sched_op(SCHEDOP_block, NULL);
-    }
-}
-
 static uint64_t run_ns(domid_t d)
 {
     struct sysctl_vcpu_stats s = { .dom = d, .vcpu = 0 };
