@@ -27,14 +27,6 @@ const char test_title[] = "bench: the cost of PV operations";
 
 #define RUNS 7
 
-static void sort(uint64_t *v, int n)
-{
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
-            uint64_t t = v[j]; v[j] = v[j - 1]; v[j - 1] = t;
-        }
-}
-
 static struct vcpu_counters counters(void)
 {
     struct vcpu_counters c;
@@ -50,7 +42,7 @@ static struct vcpu_counters counters(void)
 static void report(const char *name, uint64_t *cyc, uint64_t ops_per_run, struct vcpu_counters a,
                    struct vcpu_counters b)
 {
-    sort(cyc, RUNS);
+    sort_u64(cyc, RUNS);
     uint64_t ops = ops_per_run * RUNS;
     uint64_t entries = (b.hypercalls - a.hypercalls) + (b.exceptions - a.exceptions) +
                        (b.interrupts - a.interrupts);

@@ -201,13 +201,35 @@ bool wait_for_change(volatile uint32_t *counter, uint32_t old, uint64_t timeout_
     return true;
 }
 
-void sleep_ms(uint64_t ms)
+void sleep_until(uint64_t until)
 {
-    uint64_t until = now_ns() + ms * MS;
     struct vcpu_info *vi = vcpu_info0();
     while (now_ns() < until) {
         vi->evtchn_upcall_mask = 1;
         HYPERVISOR_set_timer_op(until);
         HYPERVISOR_sched_op(SCHEDOP_block, NULL);
     }
+}
+
+void sleep_ms(uint64_t ms)
+{
+    sleep_until(now_ns() + ms * MS);
+}
+
+void sort_u64(uint64_t *v, unsigned n)
+{
+    for (unsigned i = 1; i < n; i++)
+        for (unsigned j = i; j > 0 && v[j] < v[j - 1]; j--) {
+            uint64_t t = v[j]; v[j] = v[j - 1]; v[j - 1] = t;
+        }
+}
+
+void wake_latencies(uint64_t *lat, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t t = now_ns() + 2 * MS;
+        sleep_until(t);
+        lat[i] = now_ns() - t;
+    }
+    sort_u64(lat, n);
 }

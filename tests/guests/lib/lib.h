@@ -371,6 +371,15 @@ void udelay_ns(uint64_t ns);
  * fires early is not lost).  VIRQ_TIMER must be bound (events_init first).
  */
 void sleep_ms(uint64_t ms);
+/* The same, until system time 'until'. */
+void sleep_until(uint64_t until);
+/*
+ * n times: sleep on a timer 2 ms ahead and note how late the wake-up
+ * came (ns); lat[] comes back sorted.  VIRQ_TIMER must be bound.
+ */
+void wake_latencies(uint64_t *lat, unsigned n);
+/* Sort n values in place (insertion sort: the arrays here are small). */
+void sort_u64(uint64_t *v, unsigned n);
 
 /*
  * Events.  events_init() registers the library's event callback (and a

@@ -28,29 +28,11 @@ static bool has(const char *word)
     return false;
 }
 
-static void sort(uint64_t *v, int n)
-{
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
-            uint64_t t = v[j]; v[j] = v[j - 1]; v[j - 1] = t;
-        }
-}
-
 static void latency(void)
 {
     enum { N = 200 };
     static uint64_t lat[N];
-    struct vcpu_info *vi = vcpu_info0();
-    for (int i = 0; i < N; i++) {
-        uint64_t t = now_ns() + 2 * MS;
-        do {
-            vi->evtchn_upcall_mask = 1;
-            HYPERVISOR_set_timer_op(t);
-            HYPERVISOR_sched_op(SCHEDOP_block, NULL);
-        } while (now_ns() < t);
-        lat[i] = now_ns() - t;
-    }
-    sort(lat, N);
+    wake_latencies(lat, N);
     printk("sched-bench latency median %lu ns p90 %lu ns max %lu ns (%d wake-ups)\n", lat[N / 2],
            lat[N * 9 / 10], lat[N - 1], N);
 }
@@ -65,7 +47,7 @@ static void switch_cost(void)
             HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
         c[r] = (rdtsc() - t0) / (2 * N);
     }
-    sort(c, RUNS);
+    sort_u64(c, RUNS);
     printk("sched-bench switch median %lu cycles min %lu max %lu (per switch, yield included)\n",
            c[RUNS / 2], c[0], c[RUNS - 1]);
 }

@@ -98,20 +98,7 @@ static void one_cpu(void)
      */
     enum { N = 50 };
     uint64_t lat[N];
-    struct vcpu_info *vi = vcpu_info0();
-    for (int i = 0; i < N; i++) {
-        uint64_t t = now_ns() + 2 * MS;
-        do {
-            vi->evtchn_upcall_mask = 1;
-            HYPERVISOR_set_timer_op(t);
-            HYPERVISOR_sched_op(SCHEDOP_block, NULL);
-        } while (now_ns() < t);
-        lat[i] = now_ns() - t;
-    }
-    for (int i = 1; i < N; i++)
-        for (int j = i; j > 0 && lat[j] < lat[j - 1]; j--) {
-            uint64_t x = lat[j]; lat[j] = lat[j - 1]; lat[j - 1] = x;
-        }
+    wake_latencies(lat, N);
     printk("wake-up latency next to 3 hogs: median %lu us, max %lu us\n", lat[N / 2] / US, lat[N - 1] / US);
     if (lat[N / 2] > 5 * MS)
         xtf_failure("median wake-up latency %lu us next to hogs: BOOST is not working", lat[N / 2] / US);
