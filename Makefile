@@ -21,7 +21,8 @@ CC    := gcc
 LD    := ld
 NM    := nm
 
-BUILD_DEPS := gcc make binutils grub-pc-bin grub-common xorriso mtools
+BUILD_DEPS := gcc make binutils grub-pc-bin grub-common xorriso mtools \
+	newlib-source cpio
 RUN_DEPS   := qemu-system-x86
 TEST_DEPS  := python3
 
@@ -40,7 +41,7 @@ HYP_S := $(sort $(wildcard hyp/arch/x86/*.S))
 HYP_OBJ := $(HYP_C:%.c=$(BUILD)/%.o) $(HYP_S:%.S=$(BUILD)/%.o)
 
 .PHONY: all iso run test bench deps clean unit
-all: $(BUILD)/paravane.elf
+all: $(BUILD)/paravane.elf guest
 
 deps:
 	@sh mk/deps.sh $(BUILD_DEPS) $(RUN_DEPS) $(TEST_DEPS)
@@ -86,6 +87,7 @@ run: $(BUILD)/paravane.iso
 		-cdrom $< -boot d -display none -serial stdio -no-reboot -nic none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
+-include guest-port/guest.mk
 -include tests/unit/unit.mk
 -include tests/guests/guests.mk
 
