@@ -40,8 +40,11 @@
 #define PHYSMAP_BASE  0xffff880000000000ul
 #define KERNEL_BASE   0xffffffff80000000ul
 
+/* Host unit tests define these to point into a simulated memory. */
+#ifndef pfn_to_va
 #define pfn_to_va(pfn)  ((void *)(PHYSMAP_BASE + ((uint64_t)(pfn) << PAGE_SHIFT)))
 #define va_to_pfn(va)   (((uint64_t)(va) - PHYSMAP_BASE) >> PAGE_SHIFT)
+#endif
 
 /* ---- Boot ---------------------------------------------------------------- */
 

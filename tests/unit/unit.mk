@@ -49,6 +49,9 @@ unit_defs_hyp/lib/string.c := -Dmemcpy=hyp_memcpy -Dmemmove=hyp_memmove \
 	-Dstrnlen=hyp_strnlen -Dstrcmp=hyp_strcmp -Dstrncmp=hyp_strncmp \
 	-Dstrchr=hyp_strchr -Dstrlcpy=hyp_strlcpy
 
+# The guest kernel's host tests live in their own fragments, one per area.
+-include $(sort $(wildcard tests/unit/guest_*.mk))
+
 unit_bins := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
 
 .PHONY: unit unit-build unit-clean
