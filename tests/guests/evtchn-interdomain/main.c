@@ -68,9 +68,17 @@ static void domain1(void)
         return;
     }
     evtchn_hook = echo_hook;
+    /*
+     * Check and block with events masked: SCHEDOP_block unmasks them as
+     * it blocks.  Checking with events on loses a wake-up when the upcall
+     * comes between the check and the block (this test's old flake).
+     */
+    events_disable();
+    while (echoed < 3) {
+        HYPERVISOR_sched_op(SCHEDOP_block, NULL);     /* the upcall echoes on the way out */
+        events_disable();
+    }
     events_enable();
-    while (echoed < 3)
-        HYPERVISOR_sched_op(SCHEDOP_block, NULL);     /* unmasks; the upcall echoes */
     evtchn_hook = NULL;
     evtchn_close(a.port);
     printk("domain 1: echoed %u events, closed port %u\n", echoed, a.port);

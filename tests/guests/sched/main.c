@@ -116,8 +116,12 @@ void test_main(void)
         uint32_t h = evtchn_hits[tp];
         HYPERVISOR_set_timer_op(now_ns() + 5 * MS);
         uint64_t give_up = now_ns() + 5000 * MS;
-        while (evtchn_hits[tp] == h && now_ns() < give_up)
+        events_disable();           /* check, then block: block unmasks (no lost wake-up) */
+        while (evtchn_hits[tp] == h && now_ns() < give_up) {
             HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+            events_disable();
+        }
+        events_enable();
         if (evtchn_hits[tp] == h)
             xtf_failure("block was not woken by a timer event");
     }

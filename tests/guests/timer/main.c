@@ -29,12 +29,14 @@ static void hook(evtchn_port_t port)
 static bool wait_timer(uint32_t old)
 {
     uint64_t give_up = now_ns() + 5000 * MS;
-    while (evtchn_hits[timer_port] == old) {
+    bool fired;
+    events_disable();               /* check, then block: block unmasks (no lost wake-up) */
+    while (!(fired = evtchn_hits[timer_port] != old) && now_ns() <= give_up) {
         HYPERVISOR_sched_op(SCHEDOP_block, NULL);
-        if (now_ns() > give_up)
-            return false;
+        events_disable();
     }
-    return true;
+    events_enable();
+    return fired;
 }
 
 static void one_shot(const char *what, uint64_t delay)
