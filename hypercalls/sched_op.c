@@ -79,6 +79,8 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64
     (void)a3; (void)a4; (void)a5;
     switch (cmd) {
     case SCHEDOP_yield:
+        if (sched->yield)
+            sched->yield(v);
         raise_softirq(this_cpu()->id, SOFTIRQ_SCHEDULE);
         return 0;
     case SCHEDOP_block:

@@ -1,6 +1,7 @@
 /*
- * core.c - which scheduling policy runs (the sched= boot option), and the
- * hooks the credit policy needs from the hypervisor.
+ * core.c - which scheduling policy runs (the sched= boot option), the
+ * hooks the credit policy needs from the hypervisor, and dom0's controls
+ * routed to the policy's operations.
  */
 #include "sched.h"
 #include "credit.h"
@@ -36,47 +37,29 @@ void sched_setup(const char *name, unsigned ncpus)
     pr_info("sched: %s policy on %u CPUs\n", sched->name, ncpus);
 }
 
-/* ---- controls ---- */
+/* ---- controls: the policy's operation, or -ENOSYS ---- */
 
 int sched_set_params(domid_t d, unsigned weight, unsigned cap)
 {
-    return sched == &sched_credit ? credit_set_params(d, weight, cap) : -ENOSYS;
+    return sched->set_params ? sched->set_params(d, weight, cap) : -ENOSYS;
 }
 
 int sched_get_params(domid_t d, unsigned *weight, unsigned *cap)
 {
-    return sched == &sched_credit ? credit_get_params(d, weight, cap) : -ENOSYS;
+    return sched->get_params ? sched->get_params(d, weight, cap) : -ENOSYS;
 }
 
 int sched_pin(struct vcpu *v, uint64_t hard, uint64_t soft)
 {
-    if (sched == &sched_credit)
-        return credit_pin(v, hard, soft ? soft : hard);
-    return rr_pin(v, hard);
+    return sched->set_affinity ? sched->set_affinity(v, hard, soft ? soft : hard) : -ENOSYS;
 }
 
 int sched_vcpu_stats(struct vcpu *v, struct sched_vcpu_stats *out)
 {
-    if (sched == &sched_credit) {
-        struct credit_vcpu_stats cs;
-        int rc = credit_get_stats(v->dom->id, v->id, &cs);
-        if (rc)
-            return rc;
-        *out = (struct sched_vcpu_stats){ cs.run_ns, cs.wait_ns, cs.blocked_ns, cs.migrations, cs.switches };
-        return 0;
-    }
-    /* Round-robin keeps run time only. */
-    *out = (struct sched_vcpu_stats){ .run_ns = v->runtime_ns };
-    return 0;
+    return sched->vcpu_stats ? sched->vcpu_stats(v, out) : -ENOSYS;
 }
 
 int sched_pcpu_stats(unsigned cpu, struct sched_pcpu_stats *out)
 {
-    if (sched != &sched_credit)
-        return -ENOSYS;
-    struct credit_pcpu_stats cs;
-    int rc = credit_get_pcpu_stats(cpu, &cs);
-    if (!rc)
-        *out = (struct sched_pcpu_stats){ cs.busy_ns, cs.idle_ns, cs.switches };
-    return rc;
+    return sched->pcpu_stats ? sched->pcpu_stats(cpu, out) : -ENOSYS;
 }

@@ -61,6 +61,7 @@
 #include "credit.h"
 #include "spinlock.h"
 #include "errno.h"
+#include "printk.h"
 
 struct credit_tunables credit_tunables = {
     .slice_ns = CREDIT_DEFAULT_SLICE_NS,
@@ -606,7 +607,9 @@ static struct vcpu *credit_pick_next(unsigned cpu, struct vcpu *prev, uint64_t n
         if (prev == old->v && credit_vcpu_runnable(prev)) {
             bool here = old->hard & (1ull << cpu);
             bool parked = __atomic_load_n(&old->dom->parked, __ATOMIC_SEQ_CST);
-            if (here && !parked && now - pc->stint < credit_tunables.ratelimit_ns) {
+            bool yielding = old->yielding;
+            old->yielding = false;
+            if (here && !parked && !yielding && now - pc->stint < credit_tunables.ratelimit_ns) {
                 /* Rate limit: it has not run its minimum yet; keep it, briefly. */
                 __atomic_store_n(&pc->curr, old, __ATOMIC_RELEASE);
                 uint64_t s = slice_for(old, NULL, cpu, now), rest = pc->stint + credit_tunables.ratelimit_ns - now;
@@ -669,6 +672,64 @@ static struct vcpu *credit_pick_next(unsigned cpu, struct vcpu *prev, uint64_t n
     return next ? next->v : NULL;
 }
 
+/*
+ * v gives way: at its pCPU's next pick it goes behind the vCPUs of its
+ * priority (run queues are FIFO within one) and the rate limit does not
+ * keep it.  A boosted vCPU that yields has had its turn: back to UNDER.
+ */
+static void credit_yield(struct vcpu *v)
+{
+    struct cvcpu *sv = cv(v);
+    if (sv->v != v)
+        return;
+    unsigned c;
+    uint64_t f = credit_lock_vcpu(sv, &c);
+    sv->yielding = true;
+    if (sv->pri == CREDIT_PRI_BOOST)
+        credit_requeue(sv, CREDIT_PRI_UNDER);
+    credit_unlock_vcpu(c, f);
+}
+
+static int credit_vcpu_stats(struct vcpu *v, struct sched_vcpu_stats *out)
+{
+    struct credit_vcpu_stats cs;
+    int rc = credit_get_stats(v->dom->id, v->id, &cs);
+    if (!rc)
+        *out = (struct sched_vcpu_stats){ cs.run_ns, cs.wait_ns, cs.blocked_ns, cs.migrations, cs.switches };
+    return rc;
+}
+
+static int credit_pcpu_stats(unsigned cpu, struct sched_pcpu_stats *out)
+{
+    struct credit_pcpu_stats cs;
+    int rc = credit_get_pcpu_stats(cpu, &cs);
+    if (!rc)
+        *out = (struct sched_pcpu_stats){ cs.busy_ns, cs.idle_ns, cs.switches };
+    return rc;
+}
+
+/* The debug key: what pCPU 'cpu' runs and what waits in its queue, with credit. */
+static void credit_dump(unsigned cpu)
+{
+    static const char pri_name[][6] = { "idle", "over", "under", "boost" };
+    if (cpu >= credit_prv.ncpus)
+        return;
+    struct cpcpu *pc = &credit_pcpus[cpu];
+    uint64_t f = spin_lock_irqsave(&pc->lock);
+    struct cvcpu *cur = pc->curr;
+    if (cur)
+        printk(LOG_NOTICE, "  credit: runs d%u.%u (%s, credit %ld us), queue:", cur->v->dom->id, cur->v->id,
+               pri_name[cur->pri & 3], (long)(credit_of(cur) / 1000));
+    else
+        printk(LOG_NOTICE, "  credit: idle, queue:");
+    unsigned n = 0;
+    for (struct cvcpu *q = pc->head; q && n < 16; q = q->next, n++)
+        printk(LOG_NOTICE, " d%u.%u/%s/%ldus", q->v->dom->id, q->v->id, pri_name[q->pri & 3],
+               (long)(credit_of(q) / 1000));
+    printk(LOG_NOTICE, "%s\n", n ? "" : " empty");
+    spin_unlock_irqrestore(&pc->lock, f);
+}
+
 const struct scheduler sched_credit = {
     .name = "credit",
     .init = credit_init,
@@ -677,6 +738,13 @@ const struct scheduler sched_credit = {
     .wake = credit_wake,
     .sleep = credit_sleep,
     .pick_next = credit_pick_next,
+    .yield = credit_yield,
+    .set_affinity = credit_pin,
+    .set_params = credit_set_params,
+    .get_params = credit_get_params,
+    .vcpu_stats = credit_vcpu_stats,
+    .pcpu_stats = credit_pcpu_stats,
+    .dump = credit_dump,
 };
 
 /* ---- hypercall functions (credit.h) ---- */

@@ -164,6 +164,7 @@ struct cvcpu {
     uint8_t where;              /* enum credit_where */
     bool full;                  /* account() scratch: balance at the ceiling */
     bool active;                /* atomic; set under credit_prv.lock, cleared under it and the run-queue lock */
+    bool yielding;              /* SCHEDOP_yield: no rate limit, behind its peers at the next pick */
     uint32_t wv;                /* account() scratch: weight share, weight << 10 / active vCPUs */
     uint64_t since;             /* when 'where' last changed (its wait started, for MOVING) */
     uint64_t hard, soft;        /* affinity masks; written under the run-queue lock */

@@ -1,14 +1,17 @@
 /*
- * rr.c - round-robin: the interim scheduling policy.
+ * rr.c - round-robin: the simple policy beside credit (sched=rr).
  *
  * One FIFO run queue per pCPU; a vCPU stays on the pCPU it was given at
  * creation (spread round-robin over the online CPUs), except that an idle
- * pCPU takes work from the longest other queue.  Every vCPU runs at most
- * RR_SLICE_NS before the next in line gets its turn.
+ * pCPU takes work its hard affinity allows from the longest other queue.
+ * Every vCPU runs at most RR_SLICE_NS before the next in line gets its
+ * turn.  No weights or caps; statistics are run time, switches and busy
+ * and idle time.
  */
 #include "sched.h"
 #include "spinlock.h"
 #include "errno.h"
+#include "printk.h"
 #include "pv.h"
 #include <asm/cpu.h>
 
@@ -22,6 +25,21 @@ struct runq {
 
 static struct runq runqs[MAX_CPUS];
 static unsigned nr_cpus;
+
+/* Per pCPU: what it ran, for the statistics (written by that pCPU only). */
+static struct {
+    uint64_t last;              /* time of its last pick, 0 before the first */
+    bool busy;                  /* it picked a vCPU then */
+    uint64_t busy_ns, idle_ns, switches;
+} rr_pcpu[MAX_CPUS];
+
+/* Hard affinity, bit n = pCPU n; all ones until pinned. */
+static uint64_t rr_hard[MAX_DOMAINS][PV_MAX_VCPUS];
+
+static uint64_t *hard_of(const struct vcpu *v)
+{
+    return &rr_hard[v->dom->id][v->id];
+}
 
 static void rr_init(unsigned ncpus)
 {
@@ -70,6 +88,7 @@ static void rr_insert(struct vcpu *v)
     while (!cpus[cpu].online)
         cpu = (cpu + 1) % nr_cpus;
     v->processor = (int)cpu;
+    *hard_of(v) = ~0ull;
 }
 
 static void rr_sleep(struct vcpu *v)
@@ -100,11 +119,11 @@ static void rr_wake(struct vcpu *v)
  * before its old pCPU switched it out): that one is left for its pCPU,
  * which will see it when it schedules, rather than spun on.
  */
-static struct vcpu *pop(struct runq *q, struct vcpu *self)
+static struct vcpu *pop(struct runq *q, struct vcpu *self, unsigned cpu)
 {
     uint64_t f = spin_lock_irqsave(&q->lock);
     struct vcpu *v = q->head;
-    while (v && v->on_cpu && v != self)
+    while (v && ((v->on_cpu && v != self) || !(*hard_of(v) & (1ull << cpu))))
         v = v->sched_next;
     if (v)
         dequeue(q, v);
@@ -114,14 +133,13 @@ static struct vcpu *pop(struct runq *q, struct vcpu *self)
 
 static struct vcpu *rr_pick_next(unsigned cpu, struct vcpu *prev, uint64_t now, uint64_t *slice_ns)
 {
-    (void)now;
     struct runq *q = &runqs[cpu];
     if (prev && prev->state == VCPU_RUNNING && !prev->paused) {
         uint64_t f = spin_lock_irqsave(&q->lock);
         enqueue(q, prev);                   /* back of the line */
         spin_unlock_irqrestore(&q->lock, f);
     }
-    struct vcpu *v = pop(q, prev);
+    struct vcpu *v = pop(q, prev, cpu);
     if (!v) {
         /* Idle: take the head of the longest other queue. */
         unsigned best = cpu, best_len = 0;
@@ -131,19 +149,32 @@ static struct vcpu *rr_pick_next(unsigned cpu, struct vcpu *prev, uint64_t now, 
                 best_len = runqs[i].len;
             }
         if (best != cpu)
-            v = pop(&runqs[best], NULL);
+            v = pop(&runqs[best], NULL, cpu);
     }
+    if (rr_pcpu[cpu].last && now > rr_pcpu[cpu].last) {
+        if (rr_pcpu[cpu].busy)
+            rr_pcpu[cpu].busy_ns += now - rr_pcpu[cpu].last;
+        else
+            rr_pcpu[cpu].idle_ns += now - rr_pcpu[cpu].last;
+    }
+    rr_pcpu[cpu].last = now;
+    rr_pcpu[cpu].busy = v != NULL;
+    if (v && v != prev)
+        rr_pcpu[cpu].switches++;
     *slice_ns = v ? RR_SLICE_NS : 0;      /* idle: nothing to come back for */
     return v;
 }
 
-int rr_pin(struct vcpu *v, uint64_t hard)
+/* Migrate: the vCPU's home pCPU becomes the first online one in 'hard'. */
+static int rr_set_affinity(struct vcpu *v, uint64_t hard, uint64_t soft)
 {
+    (void)soft;                         /* round-robin has no preference to weigh */
     unsigned cpu = 0;
     while (cpu < nr_cpus && !((hard >> cpu) & 1 && cpus[cpu].online))
         cpu++;
     if (cpu == nr_cpus)
         return -EINVAL;
+    *hard_of(v) = hard;
     /* Requeue it at home if queued; a running vCPU moves at its next switch. */
     bool queued = false;
     for (unsigned i = 0; i < nr_cpus; i++) {
@@ -160,6 +191,37 @@ int rr_pin(struct vcpu *v, uint64_t hard)
     return 0;
 }
 
+static int rr_vcpu_stats(struct vcpu *v, struct sched_vcpu_stats *out)
+{
+    *out = (struct sched_vcpu_stats){ .run_ns = v->runtime_ns };    /* pv.c keeps it */
+    return 0;
+}
+
+static int rr_pcpu_stats(unsigned cpu, struct sched_pcpu_stats *out)
+{
+    if (cpu >= nr_cpus)
+        return -EINVAL;
+    *out = (struct sched_pcpu_stats){
+        .busy_ns = rr_pcpu[cpu].busy_ns, .idle_ns = rr_pcpu[cpu].idle_ns,
+        .switches = rr_pcpu[cpu].switches,
+    };
+    return 0;
+}
+
+static void rr_dump(unsigned cpu)
+{
+    if (cpu >= nr_cpus)
+        return;
+    struct runq *q = &runqs[cpu];
+    uint64_t f = spin_lock_irqsave(&q->lock);
+    printk(LOG_NOTICE, "  rr: %u queued:", q->len);
+    unsigned n = 0;
+    for (struct vcpu *v = q->head; v && n < 16; v = v->sched_next, n++)
+        printk(LOG_NOTICE, " d%u.%u", v->dom->id, v->id);
+    printk(LOG_NOTICE, "\n");
+    spin_unlock_irqrestore(&q->lock, f);
+}
+
 const struct scheduler sched_rr = {
     .name = "rr",
     .init = rr_init,
@@ -168,4 +230,9 @@ const struct scheduler sched_rr = {
     .wake = rr_wake,
     .sleep = rr_sleep,
     .pick_next = rr_pick_next,
+    .yield = NULL,                      /* the yielder goes to the back of the line anyway */
+    .set_affinity = rr_set_affinity,
+    .vcpu_stats = rr_vcpu_stats,
+    .pcpu_stats = rr_pcpu_stats,
+    .dump = rr_dump,
 };

@@ -1,12 +1,13 @@
 /*
  * debug.c - the state dump behind the console's debug key (Ctrl-]):
- * every pCPU's current vCPU and pending work, every vCPU's state, timers
- * and event flags.  Reads without locks: it is for looking at a system
+ * every pCPU's current vCPU, pending work and the scheduler's queue, every
+ * vCPU's state, timers and event flags.  Reads without locks: it is for looking at a system
  * that may be stuck.
  */
 #include "domain.h"
 #include "printk.h"
 #include "time.h"
+#include "sched/sched.h"
 #include <asm/cpu.h>
 
 void debug_dump(void)
@@ -19,6 +20,8 @@ void debug_dump(void)
         printk(LOG_NOTICE, "cpu %u: running %s%u.%u, softirqs %#x, timer interrupts %lu\n", i,
                c->curr ? "d" : "idle", c->curr ? c->curr->dom->id : 0, c->curr ? c->curr->id : 0,
                c->softirq_pending, (unsigned long)c->timer_ticks);
+        if (sched->dump)
+            sched->dump(i);
     }
     for (unsigned id = 0; id < MAX_DOMAINS; id++) {
         const struct domain *d = domains[id];
