@@ -627,6 +627,34 @@ static void test_weights_two_cpus(void)
 }
 
 /*
+ * The QEMU case: three domains of two vCPUs at 1:2:4 on two pCPUs, and a
+ * dom0 that wakes now and then to measure: 2/7, 4/7 and 8/7 of a pCPU.
+ */
+static void test_weights_124_two_vcpus_two_cpus(void)
+{
+    sim_reset(&sched_credit, 2);
+    for (domid_t d = 1; d <= 3; d++)
+        for (unsigned i = 0; i < 2; i++)
+            sim_up(sim_vcpu(d, HOG, 0, 0));
+    sim_up(sim_vcpu(4, IO, 20 * US, 50 * MS));
+    CHECK_EQ(credit_set_params(1, 256, 0), 0);
+    CHECK_EQ(credit_set_params(2, 512, 0), 0);
+    CHECK_EQ(credit_set_params(3, 1024, 0), 0);
+    sim_run(1 * SEC);
+    CHECK_EQ(sim.violations, 0);
+    uint64_t r[4] = { 0 }, total = 0;
+    for (unsigned i = 0; i < 6; i++) {
+        r[sim.v[i].v->dom->id] += sim.v[i].ran;
+        total += sim.v[i].ran;
+    }
+    for (domid_t d = 1; d <= 3; d++) {
+        double got = (double)r[d] / (double)total, want = (double)(1u << (d - 1)) / 7;
+        printf("  domain %u: %.1f%% (want %.1f%%)\n", d, got * 100, want * 100);
+        CHECK(got > want * 0.98 && got < want * 1.02);
+    }
+}
+
+/*
  * Uneven: 1, 3 and 4 hogs with weights 256, 512, 1024 on 4 pCPUs: the
  * domains get 4/7, 8/7 and 16/7 pCPUs whatever their vCPU counts, which
  * needs vCPUs to move between queues (stealing) all the time.
@@ -1060,6 +1088,7 @@ static const struct unit_case cases[] = {
     UNIT_CASE(test_weights_1_2_4_one_cpu),
     UNIT_CASE(test_rr_fails_the_weight_check),
     UNIT_CASE(test_weights_two_cpus),
+    UNIT_CASE(test_weights_124_two_vcpus_two_cpus),
     UNIT_CASE(test_weights_uneven_four_cpus),
     UNIT_CASE(test_weights_with_io_neighbour),
     UNIT_CASE(test_cap_25_percent),
