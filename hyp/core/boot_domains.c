@@ -5,7 +5,9 @@
  * with the word "domU" is the kernel of an extra, unprivileged domain
  * started at boot (as Xen's dom0less does), with optional "mem=SIZE" and
  * "vcpus=N" words after it; the rest of its line is its command line.
- * Every other module is one of dom0's ramdisks.  Boot-time domUs are how
+ * A module whose line starts with "domU-ramdisk" is a ramdisk of the
+ * nearest domU kernel before it.  Every other module is one of dom0's
+ * ramdisks.  Boot-time domUs are how
  * tests and benchmarks get a second domain before dom0's toolstack can
  * create one.
  */
@@ -106,7 +108,8 @@ void start_boot_domains(const struct boot_info *bi)
     if (bi->nmodules == 0)
         return;
     for (unsigned i = 1; i < bi->nmodules; i++)
-        if (!first_word(bi->modules[i].string, "domU", &rest))
+        if (!first_word(bi->modules[i].string, "domU", &rest) &&
+            !first_word(bi->modules[i].string, "domU-ramdisk", &rest))
             ramdisks[nramdisks++] = bi->modules[i];
 
     unsigned vcpus0 = ncpus_online < PV_MAX_VCPUS ? ncpus_online : PV_MAX_VCPUS;
@@ -125,7 +128,13 @@ void start_boot_domains(const struct boot_info *bi)
         uint64_t bytes = DOMU_DEFAULT_MEM;
         unsigned vcpus = 1;
         rest = domu_params(rest, &bytes, &vcpus);
-        struct domain *d = build(next++, &bi->modules[i], NULL, 0, rest, bytes, vcpus, false);
+        /* Its ramdisks: the "domU-ramdisk" modules right after it. */
+        unsigned first = i + 1, n = 0;
+        const char *r;
+        while (first + n < bi->nmodules && first_word(bi->modules[first + n].string, "domU-ramdisk", &r))
+            n++;
+        struct domain *d = build(next++, &bi->modules[i], n ? &bi->modules[first] : NULL, n, rest,
+                                 bytes, vcpus, false);
         if (d)
             domus[ndomus++] = d;
     }
