@@ -76,12 +76,21 @@ static bool can_run(const struct cvcpu *sv)
     return credit_vcpu_runnable(sv->v) && !__atomic_load_n(&sv->dom->parked, __ATOMIC_SEQ_CST);
 }
 
-/* Does a go before b?  By priority; OVER ones by credit too (see slice_for). */
+/*
+ * Does a go before b?  By priority, then by credit: within UNDER (and
+ * OVER, see slice_for) the one with the most credit left runs first.
+ * First come first served among UNDER vCPUs let a heavy domain sit at
+ * the credit ceiling while lighter ones took turns with it; the credit it
+ * could not bank then went to them (share_out), a stable state with the
+ * shares wrong (on two pCPUs, 1:2:4 came out 18:36:46).  Most credit
+ * first drains balances evenly, so each vCPU spends what it is given.
+ * BOOST stays first come first served: it is about latency, not shares.
+ */
 static bool before(const struct cvcpu *a, const struct cvcpu *b)
 {
     if (a->pri != b->pri)
         return a->pri > b->pri;
-    return a->pri == CREDIT_PRI_OVER &&
+    return (a->pri == CREDIT_PRI_OVER || a->pri == CREDIT_PRI_UNDER) &&
            __atomic_load_n(&a->credit, __ATOMIC_RELAXED) > __atomic_load_n(&b->credit, __ATOMIC_RELAXED);
 }
 

@@ -169,16 +169,11 @@ guest_case("crash-domu", domu=2, expect_lines=(
 guest_case("segment-base", smp=1, domu=True)
 guest_case("sched-credit", smp=1, domu=3, name_suffix="_one_cpu_weights_cap", timeout=90)
 guest_case("sched-credit", smp=2, domu=3, name_suffix="_two_cpus_pinning", timeout=90)
-# Not registered yet: it fails.  On 2 pCPUs, three 2-vCPU domains at 1:2:4
-# come out 18 / 36 / 46 % (want 14.3 / 28.6 / 57.1).  Per-vCPU statistics
-# show no migrations: each pCPU runs one vCPU of each domain and divides
-# itself 19:37:45 instead of 1:2:4, although the host simulator, running
-# the same credit.c on this very configuration, gives 14.4 / 28.4 / 57.2
-# (test_weights_124_two_vcpus_two_cpus).  So the difference is in timing
-# the simulator does not model (late timers, concurrent accounting); the
-# one-pCPU case passes in QEMU.  Open in issue 4:
-# guest_case("sched-credit", smp=2, domu=3, name_suffix="_two_cpus_weights", timeout=90,
-#            dom0_args="weights", domu_args="vcpus=2")
+# Three domains at 1:2:4 with a vCPU per pCPU each, over two and four pCPUs.
+guest_case("sched-credit", smp=2, domu=3, name_suffix="_two_cpus_weights", timeout=90,
+           dom0_args="weights", domu_args="vcpus=2")
+guest_case("sched-credit", smp=4, domu=3, name_suffix="_four_cpus_weights", timeout=120,
+           dom0_args="weights", domu_args="vcpus=4")
 # 100000 hypercalls; a hypervisor that logs every refused call without a
 # rate limit floods the serial line and will hit this timeout.
 guest_case("hypercall-fuzz", timeout=120)

@@ -10,8 +10,8 @@
  *              256, domain 3 capped at 25% must stay under its cap.
  *              dom0, blocking and waking every 2 ms, is woken within
  *              a loose 5 ms next to the hogs (BOOST).
- *   Two pCPUs, dom0 line "weights", domUs of two vCPUs: 1:2:4 again,
- *              within 5%, over both pCPUs.
+ *   N pCPUs, dom0 line "weights", domUs of N vCPUs: 1:2:4 again,
+ *              within 5%, over all pCPUs (run with N = 2 and 4).
  *   Two pCPUs: domain 1's vCPU pinned to pCPU 1 (then to pCPU 0) runs
  *              only there; a mask with no online pCPU is -EINVAL.
  * A loose 5% bound: QEMU timing on a loaded host is noisy; the host
@@ -108,20 +108,21 @@ static void one_cpu(void)
         xtf_failure("pcpu_stats of pCPU 0: busy %lu ns, %lu switches", ps.busy_ns, ps.switches);
 }
 
-/* Run times of domains 1..3, both vCPUs, over 'ms'. */
-static uint64_t run2_ns(domid_t d)
+/* Run time of all of domain d's vCPUs. */
+static uint64_t run_all_ns(domid_t d)
 {
     uint64_t sum = 0;
-    for (uint32_t v = 0; v < 2; v++) {
+    for (uint32_t v = 0; v < PV_MAX_VCPUS; v++) {
         struct sysctl_vcpu_stats s = { .dom = d, .vcpu = v };
-        if (HYPERVISOR_sysctl(SYSCTL_vcpu_stats, &s) == 0)
-            sum += s.run_ns;
+        if (HYPERVISOR_sysctl(SYSCTL_vcpu_stats, &s) != 0)
+            break;
+        sum += s.run_ns;
     }
     return sum;
 }
 
-/* Two pCPUs, three domains of two burning vCPUs each, weights 1:2:4. */
-static void two_cpus_weights(void)
+/* Several pCPUs, three domains with a burning vCPU per pCPU each, weights 1:2:4. */
+static void many_cpus_weights(void)
 {
     set_params(1, 256, 0);
     set_params(2, 512, 0);
@@ -129,21 +130,38 @@ static void two_cpus_weights(void)
     sleep_ms(200);
     uint64_t before[4], r[4], total = 0;
     for (domid_t d = 1; d <= 3; d++)
-        before[d] = run2_ns(d);
+        before[d] = run_all_ns(d);
     sleep_ms(1000);
     for (domid_t d = 1; d <= 3; d++) {
-        r[d] = run2_ns(d) - before[d];
+        r[d] = run_all_ns(d) - before[d];
         total += r[d];
     }
     const unsigned w[4] = { 0, 1, 2, 4 };
     for (domid_t d = 1; d <= 3; d++) {
         uint64_t got = r[d] * 1000 / (total ? total : 1), want = w[d] * 1000 / 7;
-        printk("2 pCPUs, weight %u (2 vCPUs): %lu.%lu%% of the burners' time (want %lu.%lu%%)\n",
-               w[d] * 256, got / 10, got % 10, want / 10, want % 10);
+        printk("%u pCPUs, weight %u: %lu.%lu%% of the burners' time (want %lu.%lu%%)\n",
+               start_info->nr_vcpus, w[d] * 256, got / 10, got % 10, want / 10, want % 10);
         if (got * 100 < want * 95 || got * 100 > want * 105)
-            xtf_failure("domain %u (weight %u) got %lu permille on 2 pCPUs, want %lu +- 5%%", d,
-                        w[d] * 256, got, want);
+            xtf_failure("domain %u (weight %u) got %lu permille on %u pCPUs, want %lu +- 5%%", d,
+                        w[d] * 256, got, start_info->nr_vcpus, want);
     }
+
+    /*
+     * A cap over several vCPUs: domain 3's vCPUs together may use 50% of
+     * one pCPU, however many pCPUs they could run on.
+     */
+    set_params(1, 256, 0);
+    set_params(2, 256, 0);
+    set_params(3, 256, 50);
+    sleep_ms(100);
+    uint64_t t0 = now_ns(), b3 = run_all_ns(3);
+    sleep_ms(1000);
+    uint64_t pct = (run_all_ns(3) - b3) * 1000 / (now_ns() - t0);
+    printk("%u pCPUs, domain 3 (%u vCPUs) capped at 50%%: %lu.%lu%% of one pCPU\n", start_info->nr_vcpus,
+           start_info->nr_vcpus, pct / 10, pct % 10);
+    if (pct > 500 * 105 / 100 || pct < 500 * 80 / 100)
+        xtf_failure("domain 3 ran %lu permille of a pCPU with a 50%% cap (want at most 500, and near it)", pct);
+    set_params(3, 256, 0);
 }
 
 static uint8_t burner_stack[8192] __attribute__((aligned(16)));
@@ -154,16 +172,17 @@ void burn(void)
         cpu_relax();
 }
 
-/* A burner with two vCPUs brings up the second one, burning too. */
-static void start_second_burner(void)
+/* A burner with several vCPUs brings up the others, burning too (one stack: they only spin). */
+static void start_other_burners(void)
 {
     struct vcpu_guest_context ctx = {
         .rip = (uint64_t)burn, .rsp = (uint64_t)(burner_stack + sizeof burner_stack - 8),
         .rflags = 0x202, .cr3 = l4_mfn() << PAGE_SHIFT,
         .kernel_sp = (uint64_t)(burner_stack + sizeof burner_stack - 8),
     };
-    if (HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctx) || HYPERVISOR_vcpu_op(VCPUOP_up, 1, NULL))
-        xtf_failure("domain %u: cannot start its second vCPU", start_info->domid);
+    for (unsigned v = 1; v < start_info->nr_vcpus; v++)
+        if (HYPERVISOR_vcpu_op(VCPUOP_initialise, v, &ctx) || HYPERVISOR_vcpu_op(VCPUOP_up, v, NULL))
+            xtf_failure("domain %u: cannot start its vCPU %u", start_info->domid, v);
 }
 
 static void two_cpus(void)
@@ -206,7 +225,7 @@ void test_main(void)
         if (HYPERVISOR_sysctl(SYSCTL_sched_set, &s) != -PV_EPERM)
             xtf_failure("domain %u could change dom0's weight", start_info->domid);
         if (start_info->nr_vcpus >= 2)
-            start_second_burner();
+            start_other_burners();
         burn();
     }
     evtchn_port_t timer;
@@ -217,7 +236,7 @@ void test_main(void)
     if (start_info->nr_vcpus == 1)
         one_cpu();
     else if (strcmp(start_info->cmd_line, "weights") == 0)
-        two_cpus_weights();
+        many_cpus_weights();
     else
         two_cpus();
     if (!xtf_has_failed())
