@@ -607,9 +607,7 @@ static struct vcpu *credit_pick_next(unsigned cpu, struct vcpu *prev, uint64_t n
         if (prev == old->v && credit_vcpu_runnable(prev)) {
             bool here = old->hard & (1ull << cpu);
             bool parked = __atomic_load_n(&old->dom->parked, __ATOMIC_SEQ_CST);
-            bool yielding = old->yielding;
-            old->yielding = false;
-            if (here && !parked && !yielding && now - pc->stint < credit_tunables.ratelimit_ns) {
+            if (here && !parked && !old->yielding && now - pc->stint < credit_tunables.ratelimit_ns) {
                 /* Rate limit: it has not run its minimum yet; keep it, briefly. */
                 __atomic_store_n(&pc->curr, old, __ATOMIC_RELEASE);
                 uint64_t s = slice_for(old, NULL, cpu, now), rest = pc->stint + credit_tunables.ratelimit_ns - now;
@@ -620,7 +618,7 @@ static struct vcpu *credit_pick_next(unsigned cpu, struct vcpu *prev, uint64_t n
             }
             old->since = now;
             if (here) {
-                credit_enqueue(cpu, old);
+                credit_enqueue(cpu, old);       /* a yielder goes behind its peers (before()) */
                 kept = old;
             } else {
                 old->where = CREDIT_MOVING;     /* pinned away: placed after unlocking */
@@ -630,6 +628,7 @@ static struct vcpu *credit_pick_next(unsigned cpu, struct vcpu *prev, uint64_t n
             old->where = prev == old->v && prev->state == VCPU_BLOCKED ? CREDIT_BLOCKED : CREDIT_OFF;
             old->since = now;
         }
+        old->yielding = false;
     }
 
     /* Nothing here better than OVER: look for UNDER work elsewhere (Xen's load balance). */

@@ -85,11 +85,14 @@ static bool can_run(const struct cvcpu *sv)
  * shares wrong (on two pCPUs, 1:2:4 came out 18:36:46).  Most credit
  * first drains balances evenly, so each vCPU spends what it is given.
  * BOOST stays first come first served: it is about latency, not shares.
+ * A vCPU that yielded goes behind all of its priority, whatever its credit.
  */
 static bool before(const struct cvcpu *a, const struct cvcpu *b)
 {
     if (a->pri != b->pri)
         return a->pri > b->pri;
+    if (a->yielding)
+        return false;                   /* SCHEDOP_yield: behind all its peers */
     return (a->pri == CREDIT_PRI_OVER || a->pri == CREDIT_PRI_UNDER) &&
            __atomic_load_n(&a->credit, __ATOMIC_RELAXED) > __atomic_load_n(&b->credit, __ATOMIC_RELAXED);
 }

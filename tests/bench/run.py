@@ -169,6 +169,22 @@ def bench_sched(tmp, report):
                       " / ".join("%s%%" % s[1] for s in shares))
     if cap:
         report.append("| a 25%% cap next to two uncapped hogs | 1 | %s%% of the pCPU |" % cap.group(1))
+    # Several pCPUs: three domains with a hog per pCPU each, 1:2:4, then a 50% cap on domain 3.
+    for smp in (2, 4):
+        iso = os.path.join(tmp, "shares%d.iso" % smp)
+        qemu.make_iso(iso, "panic=qemu-exit guest_debug",
+                      [(elf, "weights")] + [(elf, "domU vcpus=%d" % smp)] * 3)
+        p = subprocess.run(qemu_cmd(iso, smp), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, timeout=180)
+        out = p.stdout.decode("utf-8", "replace")
+        shares = re.findall(r"pCPUs, weight (\d+): ([\d.]+)% of the burners' time", out)
+        cap = re.search(r"capped at 50%: ([\d.]+)% of one pCPU", out)
+        if shares:
+            report.append("| shares, %d vCPUs per domain, 1:2:4 | %d | %s |" %
+                          (smp, smp, " / ".join("%s%%" % s[1] for s in shares)))
+        if cap:
+            report.append("| a 50%% cap on a domain of %d vCPUs | %d | %s%% of one pCPU |" %
+                          (smp, smp, cap.group(1)))
     report.append("")
 
 
