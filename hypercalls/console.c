@@ -11,6 +11,8 @@
 #include "time.h"
 #include "console_input.h"
 #include "spinlock.h"
+#include "string.h"
+#include "domain.h"
 #include <paravane/console.h>
 
 extern struct boot_options hyp_options;
@@ -68,6 +70,38 @@ static void put_guest_char(unsigned domid, char ch)
     line[i][line_len[i]++] = (ch >= 32 && ch < 127) || ch == '\t' ? ch : '.';
 }
 
+/*
+ * dom0 owns the console (it runs the operator's shell), so its output goes
+ * out as it comes: a prompt with no newline shows at once.  Its lines
+ * still start with "(d0) "; backspace passes through for line editing.
+ */
+static bool dom0_midline;
+
+static void put_dom0_chars(const char *s, size_t n)
+{
+    char out[256];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == '\r')
+            continue;
+        if (k + 8 > sizeof out) {
+            printk(LOG_NOTICE, "%.*s", (int)k, out);
+            k = 0;
+        }
+        if (!dom0_midline) {
+            memcpy(out + k, "(d0) ", 5);
+            k += 5;
+            dom0_midline = true;
+        }
+        if (ch == '\n')
+            dom0_midline = false;
+        out[k++] = (ch >= 32 && ch < 127) || ch == '\t' || ch == '\n' || ch == '\b' ? ch : '.';
+    }
+    if (k)
+        printk(LOG_NOTICE, "%.*s", (int)k, out);
+}
+
 long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a4, uint64_t a5)
 {
     (void)a4; (void)a5;
@@ -84,8 +118,11 @@ long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, u
                 rc = -EFAULT;
                 break;
             }
-            for (uint64_t i = 0; i < n; i++)
-                put_guest_char(v->dom->id, kbuf[i]);
+            if (v->dom->id == DOM0_ID)
+                put_dom0_chars(kbuf, n);
+            else
+                for (uint64_t i = 0; i < n; i++)
+                    put_guest_char(v->dom->id, kbuf[i]);
             done += n;
         }
         spin_unlock(&console_lock);

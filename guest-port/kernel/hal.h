@@ -186,6 +186,10 @@ bool hal_lookup(struct hal_as *as, uint64_t va, uint64_t *pfn, unsigned *prot);
 void hal_as_commit(struct hal_as *as);
 /* Load as as the current address space (commits it first). */
 void hal_as_switch(struct hal_as *as);
+/* Frames the backend holds in its caches (emptied page tables kept for
+ * reuse): allocated from page_alloc() but free in all but name.  The
+ * kernel counts them as free memory (/proc/meminfo). */
+uint64_t hal_cached_frames(void);
 
 /* ---- CPU context ----------------------------------------------------------- */
 

@@ -1,0 +1,6 @@
+/* false - do nothing, unsuccessfully. */
+int
+main(void)
+{
+    return 1;
+}
