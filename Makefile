@@ -24,7 +24,7 @@ NM    := nm
 BUILD_DEPS := gcc make binutils grub-pc-bin grub-common xorriso mtools \
 	newlib-source cpio
 RUN_DEPS   := qemu-system-x86
-TEST_DEPS  := python3
+TEST_DEPS  := python3 python3-pexpect
 
 HYP_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
@@ -91,7 +91,7 @@ run: $(BUILD)/paravane.iso
 -include tests/unit/unit.mk
 -include tests/guests/guests.mk
 
-test: $(BUILD)/paravane.elf guests
+test: $(BUILD)/paravane.elf guests guest
 	@sh mk/deps.sh $(RUN_DEPS) $(TEST_DEPS)
 	@/usr/bin/python3 tests/run.py --accel $(ACCEL) --cpu $(CPU)
 

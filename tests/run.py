@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
 import qemu  # noqa: E402
 import cases  # noqa: E402
 import guests  # noqa: E402
+import guest_kernel  # noqa: E402
 
 
 def run_unit():
@@ -59,7 +60,7 @@ def run_system(only):
     logdir = os.path.join(ROOT, "build", "test-logs")
     os.makedirs(logdir, exist_ok=True)
     passed = failed = 0
-    for fn in cases.CASES + guests.GUEST_CASES:
+    for fn in cases.CASES + guests.GUEST_CASES + guest_kernel.GK_CASES:
         name = fn.__name__
         if only and not re.search(only, name):
             continue
