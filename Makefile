@@ -2,19 +2,22 @@
 #
 #   make            build build/paravane.elf
 #   make iso        build/paravane.iso (GRUB, Multiboot2)
-#   make run        boot the ISO in QEMU, serial console on stdio
+#   make run        boot the ISO in QEMU to dom0's shell, serial console on stdio
+#   make run-native the guest kernel alone (its native build), same console
 #   make test       every test; ends with "N passed, N failed"
 #   make bench      the measurements in docs/benchmarks.md
 #   make deps       install the Debian packages the build needs
 #   make clean
 #
 # Variables: SMP=4 MEM=1G ACCEL=tcg|kvm CPU=qemu64 HYP_ARGS="loglvl=7 ..."
+#            DOM0_ARGS="..." (dom0's command line: init=PATH, then init's arguments)
 
 SMP   ?= 4
 MEM   ?= 1G
 ACCEL ?= tcg
 CPU   ?= qemu64
 HYP_ARGS ?=
+DOM0_ARGS ?=
 
 BUILD := build
 CC    := gcc
@@ -74,20 +77,39 @@ $(BUILD)/paravane.elf: $(HYP_OBJ) hyp/arch/x86/hyp.ld mk/symtab.sh
 	@sh mk/symtab.sh $@ | cmp -s - $(BUILD)/symtab.S || \
 		{ echo "symtab: code moved between link passes"; rm -f $@; exit 1; }
 
-# The ISO: GRUB with our grub.cfg, the hypervisor, and any modules.
+# The guest kernel, its C library and user programs (build/guest/).
+-include guest-port/guest.mk
+
+# The ISO: GRUB with our grub.cfg, the hypervisor, dom0 (the guest
+# kernel's PV build, DOM0_ARGS on its command line) and dom0's initrd.
 # tests/system builds its own ISOs with other command lines and modules.
 iso: $(BUILD)/paravane.iso
-$(BUILD)/paravane.iso: $(BUILD)/paravane.elf mk/mkiso.sh
-	sh mk/mkiso.sh $@ "$(HYP_ARGS)"
+$(BUILD)/paravane.iso: $(BUILD)/paravane.elf $(GUEST_BUILD)/kernel-pv.elf $(GUEST_BUILD)/initrd.cpio mk/mkiso.sh FORCE
+	@sh mk/mkiso.sh $@ "$(HYP_ARGS)" $(GUEST_BUILD)/kernel-pv.elf "$(DOM0_ARGS)" $(GUEST_BUILD)/initrd.cpio ""
+
+# The guest kernel's native build alone, GRUB and the initrd, no hypervisor.
+$(BUILD)/native.iso: $(GUEST_BUILD)/kernel-native.elf $(GUEST_BUILD)/initrd.cpio FORCE
+	@sh guest-port/arch/native/mkiso.sh $@ $(GUEST_BUILD)/kernel-native.elf $(GUEST_BUILD)/initrd.cpio "$(DOM0_ARGS)"
 
 QEMU_ACCEL := -accel $(ACCEL)
+QEMU_RUN = qemu-system-x86_64 $(QEMU_ACCEL) -cpu $(CPU) -smp $(SMP) -m $(MEM) \
+		-cdrom $< -boot d -display none -no-reboot -nic none \
+		-chardev stdio,id=ser0,signal=off -serial chardev:ser0 \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+# Ctrl-C goes to the guest (signal=off); quit QEMU with Ctrl-A X.
 run: $(BUILD)/paravane.iso
 	@sh mk/deps.sh $(RUN_DEPS)
-	qemu-system-x86_64 $(QEMU_ACCEL) -cpu $(CPU) -smp $(SMP) -m $(MEM) \
-		-cdrom $< -boot d -display none -serial stdio -no-reboot -nic none \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	@echo "Booting Paravane; dom0's shell comes up on this console.  Quit QEMU: Ctrl-A then X."
+	$(QEMU_RUN)
 
--include guest-port/guest.mk
+run-native: $(BUILD)/native.iso
+	@sh mk/deps.sh $(RUN_DEPS)
+	@echo "Booting the guest kernel natively.  Quit QEMU: Ctrl-A then X."
+	$(QEMU_RUN)
+
+.PHONY: FORCE run-native
+FORCE:
+
 -include tests/unit/unit.mk
 -include tests/guests/guests.mk
 
@@ -95,7 +117,7 @@ test: $(BUILD)/paravane.elf guests guest
 	@sh mk/deps.sh $(RUN_DEPS) $(TEST_DEPS)
 	@/usr/bin/python3 tests/run.py --accel $(ACCEL) --cpu $(CPU)
 
-bench: $(BUILD)/paravane.elf
+bench: $(BUILD)/paravane.elf guests guest
 	@sh mk/deps.sh $(RUN_DEPS) $(TEST_DEPS)
 	@/usr/bin/python3 tests/bench/run.py --accel $(ACCEL) --cpu $(CPU)
 

@@ -6,6 +6,10 @@
 2. Transition costs measured by the hypervisor itself (the "bench" boot
    option): ring 3 -> 0 -> 3 by syscall/sysret and int/iret, a CR3 reload,
    an IPI round trip.
+3. PV costs measured by test guests; the scheduler (switch cost, wake-up
+   latency, utilization, shares and caps).
+4. The guest kernel's lmbench rows natively and as dom0, with hypervisor
+   entries and CR3 writes per operation, against Xen's ratios.
 
 Prints a Markdown report and writes it to build/bench/report.md.  QEMU
 timings are noisy: every figure is a median with its spread."""
@@ -188,6 +192,67 @@ def bench_sched(tmp, report):
     report.append("")
 
 
+# Xen 4.17 with Linux on this same QEMU (../shared/notes/xen-anchor.md):
+# PV dom0 / native, row for row.  The target is at most half of each.
+XEN_DOM0_RATIO = {
+    "null_call": 60.0, "fork_exit": 4.6, "fork_exec": 4.0, "pipe_pingpong": 3.2,
+    "page_fault": 11.4, "mmap_munmap": 4.9, "cpu_loop": 1.2,
+}
+
+
+def lmbench_lines(out, prefix=""):
+    """{row: (median, min, max, entries/op, cr3/op)} from lmbench's lines."""
+    rows = {}
+    pat = r"^.*?%sbench (\w+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+) (\S+) (\S+)\s*$" % re.escape(prefix)
+    for m in re.finditer(pat, out, re.M):
+        rows[m.group(1)] = (float(m.group(2)), float(m.group(3)), float(m.group(4)),
+                            m.group(6), m.group(7))
+    return rows
+
+
+def bench_guest_kernel(tmp, report):
+    """The guest kernel's lmbench rows, natively and as dom0: same binaries."""
+    guest = os.path.join(ROOT, "build", "guest")
+    kernel_native = os.path.join(guest, "kernel-native.elf")
+    kernel_pv = os.path.join(guest, "kernel-pv.elf")
+    initrd = os.path.join(guest, "initrd.cpio")
+    iso_n = os.path.join(tmp, "lm-native.iso")
+    subprocess.run(["sh", "guest-port/arch/native/mkiso.sh", iso_n, kernel_native, initrd,
+                    "/bin/lmbench"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    iso_p = os.path.join(tmp, "lm-pv.iso")
+    qemu.make_iso(iso_p, "", [(kernel_pv, "/bin/lmbench"), (initrd, "")])
+    outs = {}
+    for name, iso in (("native", iso_n), ("pv", iso_p)):
+        # One vCPU/pCPU each: the guest kernel is uniprocessor, and dom0's
+        # second vCPU would only idle.
+        p = subprocess.run(qemu_cmd(iso, 1, "256M"), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=600)
+        outs[name] = p.stdout.decode("utf-8", "replace").replace("\r", "")
+    nat, pv = lmbench_lines(outs["native"]), lmbench_lines(outs["pv"], "(d0) ")
+    if not nat or not pv:
+        raise SystemExit("bench: lmbench printed no rows:\n%s\n%s" % (outs["native"][-1500:],
+                                                                   outs["pv"][-1500:]))
+    report.append("### Guest kernel: lmbench rows, native vs PV dom0 (ns per op; median (min–max) of 7 runs)\n")
+    report.append("| row | native | PV dom0 | PV/native | entries/op | CR3 writes/op | Xen dom0/native | target (half) | met |")
+    report.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for row in nat:
+        if row not in pv:
+            continue
+        n, v = nat[row], pv[row]
+        ratio = v[0] / n[0] if n[0] > 0 else float("nan")
+        xen = XEN_DOM0_RATIO.get(row)
+        target = "%.1fx" % (xen / 2) if xen else "–"
+        met = ("yes" if ratio <= xen / 2 else "NO") if xen else "–"
+        report.append("| %s | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %.2fx | %s | %s | %s | %s | %s |" % (
+            row, n[0], n[1], n[2], v[0], v[1], v[2], ratio, v[3], v[4],
+            "%.1fx" % xen if xen else "–", target, met))
+    bw = [re.search(r"# mem_bw: (\d+) MB/s", outs[k]) for k in ("native", "pv")]
+    if all(bw):
+        report.append("\nmemory bandwidth (memcpy 4 MiB): native %s MB/s, PV %s MB/s" %
+                      (bw[0].group(1), bw[1].group(1)))
+    report.append("")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--accel", default="tcg")
@@ -202,6 +267,7 @@ def main():
         bench_transitions(tmp, report)
         bench_pv(tmp, report)
         bench_sched(tmp, report)
+        bench_guest_kernel(tmp, report)
     text = "\n".join(report)
     os.makedirs(os.path.join(ROOT, "build", "bench"), exist_ok=True)
     with open(os.path.join(ROOT, "build", "bench", "report.md"), "w") as f:
