@@ -228,6 +228,11 @@ void hal_fpu_restore(const struct hal_fpu *f);
  * isa-debug-exit, PV: SCHEDOP_shutdown reason). */
 void hal_poweroff(int code) __attribute__((noreturn));
 
+/* Restart the machine (native: the keyboard controller's reset line, then
+ * a triple fault) or the domain (PV: SCHEDOP_shutdown with reason reboot;
+ * what happens next is the toolstack's business). */
+void hal_reboot(void) __attribute__((noreturn));
+
 /* Hypervisor entries and CR3 writes so far: 0 and filled, or -ENOSYS. */
 struct uapi_hal_counters;
 int hal_counters(struct uapi_hal_counters *c);

@@ -48,6 +48,7 @@ static long (*const syscalls[NR_SYSCALLS])(struct sysargs *) = {
     [SYS_nanosleep]     = sys_nanosleep,
     [SYS_poweroff]      = sys_poweroff,
     [SYS_hal_counters]  = sys_hal_counters,
+    [SYS_reboot]        = sys_reboot,
 };
 
 /*

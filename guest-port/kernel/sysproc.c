@@ -491,6 +491,15 @@ sys_poweroff(struct sysargs *a)
 }
 
 long
+sys_reboot(struct sysargs *a)
+{
+    (void)a;
+    if (myproc()->pid != 1)
+        return -EPERM;
+    hal_reboot();
+}
+
+long
 sys_hal_counters(struct sysargs *a)
 {
     struct uapi_hal_counters c;

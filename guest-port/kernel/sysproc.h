@@ -27,6 +27,7 @@ long sys_munmap(struct sysargs *a);
 long sys_clock_gettime(struct sysargs *a);
 long sys_nanosleep(struct sysargs *a);
 long sys_poweroff(struct sysargs *a);
+long sys_reboot(struct sysargs *a);
 long sys_hal_counters(struct sysargs *a);
 
 #endif

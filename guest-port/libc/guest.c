@@ -12,6 +12,12 @@ poweroff(int code)
 }
 
 int
+reboot(void)
+{
+    return (int)SYSCALL0(SYS_reboot);
+}
+
+int
 hal_counters(struct hal_counters *c)
 {
     return (int)SYSCALL1(SYS_hal_counters, c);

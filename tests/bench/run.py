@@ -220,7 +220,8 @@ def bench_guest_kernel(tmp, report):
     subprocess.run(["sh", "guest-port/arch/native/mkiso.sh", iso_n, kernel_native, initrd,
                     "/bin/lmbench"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     iso_p = os.path.join(tmp, "lm-pv.iso")
-    qemu.make_iso(iso_p, "", [(kernel_pv, "/bin/lmbench"), (initrd, "")])
+    # panic=qemu-exit: once dom0 powers off, the hypervisor ends QEMU.
+    qemu.make_iso(iso_p, "panic=qemu-exit", [(kernel_pv, "/bin/lmbench"), (initrd, "")])
     outs = {}
     for name, iso in (("native", iso_n), ("pv", iso_p)):
         # One vCPU/pCPU each: the guest kernel is uniprocessor, and dom0's

@@ -4,7 +4,8 @@ no hypervisor) and as a Paravane PV guest (dom0 and a boot-time domU).
 
 - utest, the user-level test suite, must pass in all three;
 - the shell must answer typed commands on the serial console, natively
-  and as dom0 (pipes, redirection, exit status, Ctrl-C, background jobs).
+  and as dom0 (pipes, redirection, exit status, Ctrl-C, background jobs,
+  poweroff).
 
 GK_CASES is a list of functions taking a cases.Check, like cases.CASES."""
 
@@ -12,6 +13,8 @@ import os
 import re
 import subprocess
 import tempfile
+
+import pexpect
 
 import qemu
 from console import Session
@@ -129,7 +132,7 @@ SHELL_SCRIPT = [
 ]
 
 
-def shell_session(s, prompt_timeout):
+def shell_session(s, prompt_timeout, after_poweroff):
     s.expect(r"\$ $", timeout=prompt_timeout)
     for command, answer in SHELL_SCRIPT:
         s.line(command)
@@ -142,6 +145,11 @@ def shell_session(s, prompt_timeout):
     s.expect(r"\$ $", timeout=10)
     s.line("echo after $?")
     s.expect(r"after 130", timeout=10)
+    # poweroff asks init (SIGUSR1), the only process that may end the machine.
+    s.expect(r"\$ $", timeout=10)
+    s.line("poweroff")
+    s.expect(r"going down", timeout=10)
+    s.expect(after_poweroff, timeout=30)
 
 
 @gk_case
@@ -152,7 +160,7 @@ def guest_kernel_native_shell(c):
         iso = os.path.join(tmp, "native.iso")
         native_iso(iso, "")
         with Session(iso, smp=1, log=log_path(c)) as s:
-            shell_session(s, 60)
+            shell_session(s, 60, pexpect.EOF)
 
 
 @gk_case
@@ -163,4 +171,4 @@ def guest_kernel_pv_dom0_shell(c):
         iso = os.path.join(tmp, "dom0.iso")
         qemu.make_iso(iso, "", [(KERNEL_PV, ""), (INITRD, "")])
         with Session(iso, smp=2, log=log_path(c)) as s:
-            shell_session(s, 60)
+            shell_session(s, 60, r"domain 0: shut down \(poweroff\)")

@@ -569,6 +569,12 @@ hal_poweroff(int code)
 int hal_counters(struct uapi_hal_counters *c) { (void)c; return -ENOSYS; }
 
 void
+hal_reboot(void)
+{
+    hal_poweroff(-97);
+}
+
+void
 hal_idle(void)
 {
     struct trapframe ktf;

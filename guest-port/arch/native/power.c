@@ -18,6 +18,21 @@ void hal_poweroff(int code)
     }
 }
 
+/*
+ * Pulse the reset line through the keyboard controller; if that does not
+ * take, a triple fault does (an empty IDT, then an exception).
+ */
+void hal_reboot(void)
+{
+    for (int i = 0; i < 100000 && (inb(0x64) & 0x02); i++)
+        ;                           /* wait for its input buffer to empty */
+    outb(0x64, 0xfe);
+    struct { uint16_t limit; uint64_t base; } __attribute__((packed)) none = { 0, 0 };
+    __asm__ volatile("lidt %0; int3" : : "m"(none));
+    for (;;)
+        hlt();
+}
+
 /* Natively there is no hypervisor to count entries into. */
 int hal_counters(struct uapi_hal_counters *c)
 {

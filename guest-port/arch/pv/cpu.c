@@ -63,6 +63,15 @@ void hal_poweroff(int code)
         HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
 }
 
+void hal_reboot(void)
+{
+    struct sched_shutdown sd = { .reason = SHUTDOWN_reboot };
+    pv_flush();
+    HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
+    for (;;)
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+}
+
 int hal_counters(struct uapi_hal_counters *c)
 {
     struct vcpu_counters vc;

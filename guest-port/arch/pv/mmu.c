@@ -39,6 +39,25 @@ static unsigned n_invlpg;
 static bool flush_all;
 static uint64_t kstack_want, kstack_loaded;
 
+/*
+ * An index of the queued entry updates by address, so reading an entry
+ * through the queue (pv_pte_read, on every walk) costs one probe instead
+ * of a scan of up to MMU_MAX_BATCH entries: forking an 8 MiB process
+ * walks about 6,000 entries, and the scans made it take 30 ms.  A slot is
+ * live only while its generation is the queue's; a flush starts a new one.
+ */
+#define QIDX_SLOTS (4 * MMU_MAX_BATCH)  /* a power of two: probes stay short */
+static struct { uint32_t gen; uint16_t idx; } qidx[QIDX_SLOTS];
+static uint32_t qgen = 1;
+
+static unsigned qidx_slot(uint64_t ptr)
+{
+    unsigned i = (unsigned)((ptr * 0x9e3779b97f4a7c15ull) >> 40) & (QIDX_SLOTS - 1);
+    while (qidx[i].gen == qgen && mmu_q[qidx[i].idx].ptr != ptr)
+        i = (i + 1) & (QIDX_SLOTS - 1);
+    return i;
+}
+
 /* ---- mfn -> pfn ------------------------------------------------------------- */
 
 static uint32_t *m2p_slot;          /* pfn + 1, 0 = empty; open addressing */
@@ -105,7 +124,11 @@ void pv_queue_pte(uint64_t maddr, uint64_t val)
     if (n_mmu == MMU_MAX_BATCH)
         pv_flush();
     struct seg *s = seg_for(SEG_MMU);
-    mmu_q[n_mmu++] = (struct mmu_update){ .ptr = maddr | MMU_NORMAL_PT_UPDATE, .val = val };
+    uint64_t ptr = maddr | MMU_NORMAL_PT_UPDATE;
+    unsigned slot = qidx_slot(ptr);
+    qidx[slot].gen = qgen;
+    qidx[slot].idx = (uint16_t)n_mmu;      /* the latest write to ptr wins */
+    mmu_q[n_mmu++] = (struct mmu_update){ .ptr = ptr, .val = val };
     s->count++;
 }
 
@@ -131,9 +154,9 @@ void pv_queue_invlpg(uint64_t va)
 uint64_t pv_pte_read(uint64_t table_pfn, unsigned idx)
 {
     uint64_t ptr = pv_pte_maddr(table_pfn, idx) | MMU_NORMAL_PT_UPDATE;
-    for (unsigned i = n_mmu; i-- > 0; )
-        if (mmu_q[i].ptr == ptr)
-            return mmu_q[i].val;
+    unsigned slot = qidx_slot(ptr);
+    if (qidx[slot].gen == qgen)
+        return mmu_q[qidx[slot].idx].val;
     return ((const volatile uint64_t *)pfn_to_va(table_pfn))[idx];
 }
 
@@ -230,6 +253,10 @@ void pv_flush(void)
         kstack_loaded = kstack_want;
     }
     n_mmu = n_ext = n_seg = 0;
+    if (++qgen == 0) {                  /* every index slot is stale now */
+        memset(qidx, 0, sizeof qidx);   /* (after 2^32 flushes: start the generations again) */
+        qgen = 1;
+    }
     if (n == 1) {
         const struct multicall_entry *c = &calls[0];
         long rc = pv_hypercall5(c->op, c->args[0], c->args[1], c->args[2], c->args[3], c->args[4]);

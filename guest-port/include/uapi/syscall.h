@@ -66,6 +66,7 @@
 /* System */
 #define SYS_poweroff      56   /* (int code) ends the machine or domain; code is the exit status
                                   a test harness sees.  Only init (pid 1) may. */
+#define SYS_reboot        58   /* () restarts the machine or domain.  Only init (pid 1) may. */
 #define SYS_hal_counters  57   /* (struct uapi_hal_counters *c) hypervisor entries and CR3 writes
                                   so far (PV build); -ENOSYS natively */
 

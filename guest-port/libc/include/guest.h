@@ -13,6 +13,10 @@
  */
 int poweroff(int code);
 
+/* Restarts the machine or the domain.  Only init may, as for poweroff.
+ * (The poweroff and reboot commands ask init with SIGUSR1 and SIGUSR2.) */
+int reboot(void);
+
 /* What the PV build has cost so far, machine-wide (uapi_hal_counters). */
 struct hal_counters {
     uint64_t hypercalls;    /* hypervisor entries by int $0x82 */

@@ -8,6 +8,9 @@
  *                      for it while reaping orphans, then power the machine
  *                      off with CMD's exit status (128+n if signal n killed it).
  *
+ * SIGUSR1 asks init to power off, SIGUSR2 to reboot (the poweroff and
+ * reboot commands send them): only init may make those calls.
+ *
  * The kernel starts init with fds 0, 1 and 2 open on /dev/console; init
  * opens nothing else for its children.  init ignores the console signals
  * (the kernel would have nothing left to run without it); its children get
@@ -153,10 +156,23 @@ run_shells(void)
     }
 }
 
+/* SIGUSR1: power off; SIGUSR2: reboot.  Both calls are async-signal-safe. */
+static void
+on_power_signal(int sig)
+{
+    static const char msg[] = "init: the system is going down\n";
+    write(2, msg, sizeof(msg) - 1);
+    if (sig == SIGUSR2)
+        reboot();
+    poweroff(0);
+}
+
 int
 main(int argc, char **argv)
 {
     set_console_signals(SIG_IGN);
+    signal(SIGUSR1, on_power_signal);
+    signal(SIGUSR2, on_power_signal);
     setenv("PATH", "/bin:/sbin", 0);
     setenv("HOME", "/", 0);
 

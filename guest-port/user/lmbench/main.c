@@ -135,12 +135,6 @@ int main(int argc, char **argv)
         }
     }
 
-    bool want_bw = (argc == 1);
-    for (int i = 1; i < argc; i++)
-        want_bw |= strcmp(argv[i], "mem_bw") == 0;
-    if (want_bw)
-        mem_bw_setup();
-
     printf("# lmbench: ns per op: median min max of %d runs, iterations per run,"
            " hypervisor-entries/op cr3-writes/op (PV; interrupts left out)\n", RUNS);
     fflush(stdout);
