@@ -397,6 +397,10 @@ static void health_check(unsigned reason, bool crashed, uint64_t leaked)
         machine_qemu_exit(ok ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
     if (!crashed && reason == SHUTDOWN_reboot)
         machine_reboot();
+    if (!crashed && reason == SHUTDOWN_poweroff) {
+        printk(LOG_NOTICE, "dom0 powered off: powering the machine off.\n");
+        machine_poweroff();             /* halts if ACPI does not say how */
+    }
     printk(LOG_NOTICE, "No domains left: halting.\n");
     machine_halt();
 }

@@ -130,6 +130,7 @@ void hyp_start(uint32_t magic, uint32_t mbi_phys)
     print_memory_map(&hyp_boot_info);
     uint32_t apic_ids[MAX_CPUS];
     smp_set_cpus(apic_ids, acpi_find_cpus(&hyp_boot_info, apic_ids, MAX_CPUS));
+    acpi_power_init(&hyp_boot_info);
     check_modules(&hyp_boot_info);
     check_low_memory(&hyp_boot_info);
 

@@ -1,4 +1,5 @@
-/* acpi.h - the little of ACPI the hypervisor reads: the CPUs in the MADT. */
+/* acpi.h - the little of ACPI the hypervisor reads: the CPUs in the MADT,
+ * and how to power the machine off (FADT, the DSDT's \_S5). */
 #ifndef HYP_ACPI_H
 #define HYP_ACPI_H
 
@@ -22,5 +23,14 @@ struct acpi_irq_info {
     uint16_t isa_flags[16];         /* MPS INTI flags: polarity bits 0-1, trigger bits 2-3 */
 };
 extern struct acpi_irq_info acpi_irq;
+
+/* The first table with this signature in the RSDT/XSDT, checked, or NULL. */
+const void *acpi_find_table(const struct boot_info *bi, const char *sig);
+const void *acpi_table_at(uint64_t pa, const char *sig);
+
+/* Learn how to enter S5 (soft off); early boot, like acpi_find_cpus. */
+void acpi_power_init(const struct boot_info *bi);
+/* Enter S5 if acpi_power_init found how; returns if it could not. */
+void acpi_poweroff(void);
 
 #endif

@@ -12,6 +12,8 @@
 
 void machine_halt(void) __attribute__((noreturn));
 void machine_reboot(void) __attribute__((noreturn));
+/* ACPI soft-off (S5) if the firmware tables say how, else halt. */
+void machine_poweroff(void) __attribute__((noreturn));
 /* Exit QEMU with status (code << 1) | 1; halts if not under QEMU. */
 void machine_qemu_exit(int code) __attribute__((noreturn));
 

@@ -172,3 +172,18 @@ def guest_kernel_pv_dom0_shell(c):
         qemu.make_iso(iso, "", [(KERNEL_PV, ""), (INITRD, "")])
         with Session(iso, smp=2, log=log_path(c)) as s:
             shell_session(s, 60, r"domain 0: shut down \(poweroff\)")
+
+
+@gk_case
+def guest_kernel_dom0_poweroff_ends_machine(c):
+    """dom0 powering off (init's command done) turns the machine off
+    through ACPI S5, without panic=qemu-exit: QEMU ends by itself with 0."""
+    build_guest()
+    r = c.boot("", smp=2, modules=[(KERNEL_PV, "/bin/true"), (INITRD, "")], timeout=60)
+    for pattern in (r"acpi: poweroff through PM1a_CNT", r"domain 0: shut down \(poweroff\)",
+                    r"dom0 powered off: powering the machine off"):
+        if not re.search(pattern, r.text(), re.M):
+            raise AssertionError("no line matching %r" % pattern)
+    if r.status != 0:
+        raise AssertionError("QEMU exit status %s, expected 0 (ACPI soft-off)" % r.status)
+

@@ -1,5 +1,6 @@
 /*
- * acpi.c - finding the CPUs: RSDP -> XSDT (or RSDT) -> MADT.
+ * acpi.c - finding ACPI tables (RSDP -> XSDT or RSDT -> a table), and the
+ * CPUs and interrupt routing in the MADT.
  * Firmware tables are input like any other: every length is checked
  * before it is used, every checksum verified.
  */
@@ -43,7 +44,8 @@ static const struct sdt_header *table_at(uint64_t pa, const char *sig)
     return h;
 }
 
-static const struct sdt_header *find_madt(const struct boot_info *bi)
+/* The first table with signature 'sig' that the RSDT/XSDT lists, or NULL. */
+const void *acpi_find_table(const struct boot_info *bi, const char *sig)
 {
     const uint8_t *rsdp = bi->rsdp;
     if (bi->rsdp_len < 20 || memcmp(rsdp, "RSD PTR ", 8) != 0 || !checksum_ok(rsdp, 20))
@@ -67,11 +69,17 @@ static const struct sdt_header *find_madt(const struct boot_info *bi)
     for (unsigned i = 0; i < n; i++) {
         uint64_t pa = 0;
         memcpy(&pa, p + i * entry_size, entry_size);
-        const struct sdt_header *t = table_at(pa, "APIC");
+        const struct sdt_header *t = table_at(pa, sig);
         if (t)
             return t;
     }
     return NULL;
+}
+
+/* A table that a table points at (the FADT's DSDT), checked the same way. */
+const void *acpi_table_at(uint64_t pa, const char *sig)
+{
+    return table_at(pa, sig);
 }
 
 struct acpi_irq_info acpi_irq;
@@ -82,7 +90,7 @@ unsigned acpi_find_cpus(const struct boot_info *bi, uint32_t *ids, unsigned max)
         acpi_irq.isa_gsi[i] = i;            /* ISA IRQs are identity-mapped unless overridden */
         acpi_irq.isa_flags[i] = 0;
     }
-    const struct sdt_header *madt = find_madt(bi);
+    const struct sdt_header *madt = acpi_find_table(bi, "APIC");
     if (!madt || madt->length < sizeof *madt + 8)
         return 0;
     const uint8_t *p = (const uint8_t *)madt + sizeof *madt + 8;   /* after LAPIC addr, flags */

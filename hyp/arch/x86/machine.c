@@ -2,6 +2,7 @@
  * machine.c - halting, resetting, and leaving QEMU.
  */
 #include "machine.h"
+#include "acpi.h"
 #include <asm/x86.h>
 
 void machine_halt(void)
@@ -21,6 +22,12 @@ void machine_reboot(void)
     struct desc_ptr none = { 0, 0 };
     lidt(&none);
     __asm__ volatile("int3");
+    machine_halt();
+}
+
+void machine_poweroff(void)
+{
+    acpi_poweroff();
     machine_halt();
 }
 
