@@ -77,7 +77,10 @@ long copyinstr(char *dst, uint64_t usrc, size_t max);
 /* vm.c: user address spaces (regions, demand paging, COW) */
 struct vm *vm_create(void);
 void vm_destroy(struct vm *vm);
-struct vm *vm_fork(struct vm *parent);          /* COW copy; NULL if ENOMEM */
+/* COW copy; NULL if ENOMEM.  The page holding hot_va (the user stack
+ * pointer: both processes write there at once) is copied eagerly instead
+ * of shared, saving each a copy-on-write fault; 0 for none. */
+struct vm *vm_fork(struct vm *parent, uint64_t hot_va);
 /* Add a region [start, start+len) with HAL_PROT_* bits, demand-zero. */
 int vm_map_anon(struct vm *vm, uint64_t start, uint64_t len, unsigned prot);
 int vm_unmap(struct vm *vm, uint64_t start, uint64_t len);

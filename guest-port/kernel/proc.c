@@ -189,7 +189,7 @@ proc_fork(void)
     child = proc_alloc(&err);
     if (child == NULL)
         return err;
-    child->vm = vm_fork(parent->vm);
+    child->vm = vm_fork(parent->vm, parent->tf->rsp);
     if (child->vm == NULL) {
         proc_free(child);
         return -ENOMEM;

@@ -215,7 +215,7 @@ tvm_fork(struct tvm *parent)
     struct tvm t;
 
     last_as = NULL;
-    t.vm = vm_fork(parent->vm);
+    t.vm = vm_fork(parent->vm, 0);
     t.as = last_as;
     return t;
 }
@@ -614,6 +614,78 @@ test_cow(void)
     CHECK_EQ(live_as, 0);
 }
 
+/*
+ * Fault-around: faults in order map 2, 4, 8, then 16 pages at a time;
+ * a fault elsewhere maps one; the region's end stops it.
+ */
+static void
+test_fault_around(void)
+{
+    uint64_t before = page_free_count();
+    struct tvm t = tvm_create();
+    int faults = 0;
+
+    REQUIRE(t.vm != NULL);
+    CHECK_EQ(vm_map_anon(t.vm, BASE, 40 * PG, RW), 0);
+    for (int i = 0; i < 40; i++) {
+        if (find_map(t.as, BASE + i * PG) < 0)
+            faults++;
+        CHECK_EQ(cpu_write(&t, BASE + i * PG, (unsigned char)i), 0);
+    }
+    CHECK_EQ(faults, 6);                    /* 1 + 2 + 4 + 8 + 16, then the last 9 */
+    CHECK_EQ(vm_pages(t.vm), 40);
+    for (int i = 0; i < 40; i++)
+        CHECK_EQ(cpu_read(&t, BASE + i * PG), i);
+
+    /* Scattered: one page each. */
+    CHECK_EQ(vm_map_anon(t.vm, BASE + 100 * PG, 40 * PG, RW), 0);
+    CHECK_EQ(cpu_write(&t, BASE + 130 * PG, 1), 0);
+    CHECK_EQ(cpu_write(&t, BASE + 110 * PG, 1), 0);
+    CHECK_EQ(cpu_write(&t, BASE + 120 * PG, 1), 0);
+    CHECK_EQ(vm_pages(t.vm), 43);
+    /* In order again from 120: 121 maps 121-122, 123 maps 123-126. */
+    CHECK_EQ(cpu_write(&t, BASE + 121 * PG, 1), 0);
+    CHECK_EQ(vm_pages(t.vm), 45);
+    CHECK_EQ(cpu_write(&t, BASE + 123 * PG, 1), 0);
+    CHECK_EQ(vm_pages(t.vm), 49);
+    /* Fault-around never crosses into a page already there (130). */
+    CHECK_EQ(cpu_write(&t, BASE + 127 * PG, 1), 0);
+    CHECK_EQ(vm_pages(t.vm), 52);           /* 127, 128, 129: stops at 130 */
+
+    vm_destroy(t.vm);
+    CHECK_EQ(page_free_count(), before);
+    CHECK_EQ(live_as, 0);
+}
+
+/* The stack page fork is told about is copied at once, not shared. */
+static void
+test_fork_hot_page(void)
+{
+    uint64_t before = page_free_count();
+    struct tvm p = tvm_create(), c;
+
+    REQUIRE(p.vm != NULL);
+    CHECK_EQ(vm_map_anon(p.vm, BASE, 4 * PG, RW), 0);
+    CHECK_EQ(cpu_write(&p, BASE + 2 * PG, 'S'), 0);
+    CHECK_EQ(cpu_write(&p, BASE, 'H'), 0);
+    uint64_t hot = pfn_at(&p, BASE + 2 * PG);
+    last_as = NULL;
+    c.vm = vm_fork(p.vm, BASE + 2 * PG + 100);
+    c.as = last_as;
+    REQUIRE(c.vm != NULL);
+    CHECK_EQ_U(pfn_at(&p, BASE + 2 * PG), hot);             /* the parent keeps its frame... */
+    CHECK_EQ(prot_at(&p, BASE + 2 * PG), RW | HAL_PROT_USER); /* ...writable */
+    CHECK_EQ(page_refcount(hot), 1);
+    CHECK(pfn_at(&c, BASE + 2 * PG) != hot);                  /* the child has a copy */
+    CHECK_EQ(prot_at(&c, BASE + 2 * PG), RW | HAL_PROT_USER);
+    CHECK_EQ(cpu_read(&c, BASE + 2 * PG), 'S');
+    CHECK_EQ(page_refcount(pfn_at(&p, BASE)), 2);             /* the rest is shared */
+    vm_destroy(c.vm);
+    vm_destroy(p.vm);
+    CHECK_EQ(page_free_count(), before);
+    CHECK_EQ(live_as, 0);
+}
+
 /* Fork of a fork: three sharers, each write peels one off. */
 static void
 test_cow_three_way(void)
@@ -883,8 +955,9 @@ test_vm_oom(void)
 
     REQUIRE(p.vm != NULL);
     CHECK_EQ(vm_map_anon(p.vm, BASE, 64 * PG, RW), 0);
-    for (int i = 0; i < 20; i++)
+    for (int i = 19; i >= 0; i--)       /* downwards: no fault-around, exactly 20 pages */
         CHECK_EQ(cpu_write(&p, BASE + i * PG, (unsigned char)i), 0);
+    CHECK_EQ(vm_pages(p.vm), 20);
 
     /* Fork failing at each possible hal_map: no leak, parent intact. */
     for (int k = 1; k <= 45; k++) {
@@ -1084,6 +1157,8 @@ static const struct unit_case cases[] = {
     UNIT_CASE(test_demand_zero),
     UNIT_CASE(test_cow),
     UNIT_CASE(test_cow_three_way),
+    UNIT_CASE(test_fault_around),
+    UNIT_CASE(test_fork_hot_page),
     UNIT_CASE(test_fork_sparse),
     UNIT_CASE(test_unmap_split),
     UNIT_CASE(test_unmap_shared),
