@@ -187,3 +187,24 @@ def guest_kernel_dom0_poweroff_ends_machine(c):
     if r.status != 0:
         raise AssertionError("QEMU exit status %s, expected 0 (ACPI soft-off)" % r.status)
 
+
+
+@gk_case
+def guest_kernel_damaged_initrd_is_reported(c):
+    """Bad input: random bytes as the initrd.  The kernel says the archive
+    is damaged and that init cannot be started, and stops with its panic
+    code (100: QEMU exits 201), instead of crashing."""
+    build_guest()
+    with tempfile.TemporaryDirectory(prefix="paravane-test-") as tmp:
+        junk = os.path.join(tmp, "junk.cpio")
+        with open(junk, "wb") as f:
+            f.write(bytes((i * 167 + 13) % 251 for i in range(5000)))
+        iso = os.path.join(tmp, "junk.iso")
+        subprocess.run(["sh", "guest-port/arch/native/mkiso.sh", iso, KERNEL_NATIVE, junk, ""],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        r = run_iso(iso, 1, "256M", 60, log_path(c))
+    for pattern in (r"initrd: the archive is damaged", r"panic: init: cannot exec /sbin/init"):
+        if not re.search(pattern, r.output, re.M):
+            raise AssertionError("no line matching %r; output:\n%s" % (pattern, r.output[-1500:]))
+    if r.status != (100 << 1) | 1:
+        raise AssertionError("QEMU exit status %s, expected 201 (the kernel's panic code)" % r.status)
