@@ -9,6 +9,8 @@
  */
 #include "file.h"
 
+#define GETDENTS_MAX 64     /* records per getdents call */
+
 /* Longest single read or write: keeps counts positive as a long. */
 #define RW_MAX 0x7ffff000ul
 
@@ -287,6 +289,10 @@ sys_getdents(struct sysargs *a)
         return -EINVAL;
     if (bytes > RW_MAX)
         bytes = RW_MAX;
+    /* At most GETDENTS_MAX records a call: finding each resumes a walk of
+     * the directory, and the kernel is not preemptible. */
+    if (bytes > GETDENTS_MAX * sizeof(d))
+        bytes = GETDENTS_MAX * sizeof(d);
     while (bytes - done >= sizeof(d)) {
         uint64_t pos = f->off;
 

@@ -11,6 +11,8 @@
 #include "ksignal.h"
 #include "vm.h"
 
+#define INIT_RESERVE_PAGES 32   /* frames only init's faults may take */
+
 static const char *
 vector_name(uint64_t v)
 {
@@ -93,7 +95,15 @@ user_page_fault(struct trapframe *tf)
         user_fault(tf, SIGSEGV, "execute from a non-executable page");
         return;
     }
-    err = vm_fault(p->vm, va, (tf->error & PF_WRITE) != 0);
+    /*
+     * The last INIT_RESERVE_PAGES frames are init's: running out of memory
+     * kills the process that faults, and init must not be it (its death
+     * ends the kernel).
+     */
+    if (p->pid != 1 && page_free_count() < INIT_RESERVE_PAGES)
+        err = -ENOMEM;
+    else
+        err = vm_fault(p->vm, va, (tf->error & PF_WRITE) != 0);
     if (err == 0)
         return;
     if (err == -ENOMEM) {

@@ -14,6 +14,8 @@
  */
 #include "file.h"
 
+#define TTY_WRITE_MAX (16 * 1024)   /* bytes per write call */
+
 #define TTY_BUF 1024             /* a power of two */
 #define CTRL(c) ((c) - '@')
 #define EOF_MARK CTRL('D')       /* stored for Ctrl-D on an empty line */
@@ -203,6 +205,15 @@ tty_write_file(struct file *f, struct xfer src, size_t n)
     size_t done = 0;
 
     (void)f;
+    /*
+     * The console is slow (a port write per byte natively, a hypercall per
+     * chunk under PV) and the kernel is not preemptible: one call writes
+     * at most TTY_WRITE_MAX bytes and stops early for a signal, so a huge
+     * write neither stalls everyone nor outlives Ctrl-C.  Short writes are
+     * what a terminal may do; stdio writes the rest.
+     */
+    if (n > TTY_WRITE_MAX)
+        n = TTY_WRITE_MAX;
     while (done < n) {
         size_t k = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
 
@@ -210,6 +221,8 @@ tty_write_file(struct file *f, struct xfer src, size_t n)
             return done > 0 ? (long)done : -EFAULT;
         tty_write(chunk, k);
         done += k;
+        if (myproc() != NULL && signal_pending(myproc()))
+            break;
     }
     return (long)done;
 }

@@ -236,6 +236,14 @@ vfs_create(struct inode *dir, const char *name, uint32_t mode, struct inode **ou
         return -EEXIST;              /* "." and ".." included */
     if (dir->flags & I_READONLY)
         return -EACCES;
+    /* Each subdirectory's ".." links dir: the 16-bit count must not wrap
+     * to 0, which would free dir while it is still in the tree. */
+    if ((mode & S_IFMT) == S_IFDIR && dir->nlink == UINT16_MAX)
+        return -EMLINK;
+    /* Inodes are kernel memory: keep the frames user faults and file data
+     * need (an unlimited number of empty files would eat them all). */
+    if (page_free_count() < RAMFS_RESERVE_PAGES)
+        return -ENOSPC;
     ip = inode_alloc(mode);
     if (ip == NULL)
         return -ENOMEM;

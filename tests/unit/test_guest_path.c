@@ -766,6 +766,33 @@ test_initrd_random_damage(void)
     }
 }
 
+/*
+ * A directory's link count is 16 bits and each subdirectory adds one: at
+ * the top, mkdir must fail with EMLINK instead of wrapping the count to 0,
+ * which freed the directory while it was still in the tree.  (White box:
+ * the count is set near the top rather than making 65,533 directories.)
+ */
+static void
+test_dir_link_limit(void)
+{
+    int err;
+    struct inode *a;
+
+    setup();
+    CHECK_EQ(make("/a", S_IFDIR | 0755), 0);
+    a = look(NULL, "/a", &err);
+    REQUIRE(a != NULL);
+    a->nlink = UINT16_MAX - 1;
+    CHECK_EQ(make("/a/last", S_IFDIR | 0755), 0);
+    CHECK_EQ(a->nlink, UINT16_MAX);
+    CHECK_EQ(make("/a/one-too-many", S_IFDIR | 0755), -EMLINK);
+    CHECK_EQ(make("/a/file", S_IFREG | 0644), 0);          /* files do not link it */
+    CHECK_EQ(a->nlink, UINT16_MAX);
+    CHECK(look(NULL, "/a", &err) == a);
+    a->nlink = 3;                       /* back to the truth: ".", "/a" and last's ".." */
+    teardown();
+}
+
 static const struct unit_case cases[] = {
     UNIT_CASE(test_lookup),
     UNIT_CASE(test_lookup_parent),
@@ -779,6 +806,7 @@ static const struct unit_case cases[] = {
     UNIT_CASE(test_initrd_unpack),
     UNIT_CASE(test_initrd_damaged),
     UNIT_CASE(test_initrd_random_damage),
+    UNIT_CASE(test_dir_link_limit),
 };
 
 int
