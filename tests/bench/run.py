@@ -163,9 +163,7 @@ def bench_sched(tmp, report):
     elf = os.path.join(ROOT, "build", "guests", "sched-credit.elf")
     iso = os.path.join(tmp, "shares.iso")
     qemu.make_iso(iso, "panic=qemu-exit guest_debug", [(elf, "")] + [(elf, "domU")] * 3)
-    p = subprocess.run(qemu_cmd(iso, 1), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       stdin=subprocess.DEVNULL, timeout=120)
-    out = p.stdout.decode("utf-8", "replace")
+    out = qemu.run_iso(iso, 1, "512M", 120).output
     shares = re.findall(r"weight (\d+): ([\d.]+)% of the burners' time \(want ([\d.]+)%\)", out)
     cap = re.search(r"domain 3 capped at 25%: ([\d.]+)% of the pCPU", out)
     if shares:
@@ -178,9 +176,7 @@ def bench_sched(tmp, report):
         iso = os.path.join(tmp, "shares%d.iso" % smp)
         qemu.make_iso(iso, "panic=qemu-exit guest_debug",
                       [(elf, "weights")] + [(elf, "domU vcpus=%d" % smp)] * 3)
-        p = subprocess.run(qemu_cmd(iso, smp), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           stdin=subprocess.DEVNULL, timeout=180)
-        out = p.stdout.decode("utf-8", "replace")
+        out = qemu.run_iso(iso, smp, "512M", 180).output
         shares = re.findall(r"pCPUs, weight (\d+): ([\d.]+)% of the burners' time", out)
         cap = re.search(r"capped at 50%: ([\d.]+)% of one pCPU", out)
         if shares:
@@ -226,9 +222,7 @@ def bench_guest_kernel(tmp, report):
     for name, iso in (("native", iso_n), ("pv", iso_p)):
         # One vCPU/pCPU each: the guest kernel is uniprocessor, and dom0's
         # second vCPU would only idle.
-        p = subprocess.run(qemu_cmd(iso, 1, "256M"), stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=600)
-        outs[name] = p.stdout.decode("utf-8", "replace").replace("\r", "")
+        outs[name] = qemu.run_iso(iso, 1, "256M", 600).output
     nat, pv = lmbench_lines(outs["native"]), lmbench_lines(outs["pv"], "(d0) ")
     if not nat or not pv:
         raise SystemExit("bench: lmbench printed no rows:\n%s\n%s" % (outs["native"][-1500:],

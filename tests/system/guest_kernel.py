@@ -17,6 +17,7 @@ import tempfile
 import pexpect
 
 import qemu
+from cases import expect_line
 from console import Session
 
 ROOT = qemu.ROOT
@@ -47,19 +48,6 @@ def native_iso(path, cmdline):
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
-def run_iso(iso, smp, mem, timeout, log):
-    cmd = qemu.qemu_cmd(iso, smp, mem)
-    try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           stdin=subprocess.DEVNULL, timeout=timeout)
-        status, out = p.returncode, p.stdout
-    except subprocess.TimeoutExpired as e:
-        status, out = qemu.EXIT_TIMEOUT, e.stdout or b""
-    r = qemu.Result(status, out.decode("utf-8", "replace").replace("\r", ""), 0)
-    qemu.write_log(log, cmd, r)
-    return r
-
-
 def utest_verdict(text, prefix=""):
     """The suite's last line must say every test passed; name the failures."""
     m = re.search(r"^.*?%sutest: (\d+) passed, (\d+) failed" % re.escape(prefix), text, re.M)
@@ -83,7 +71,7 @@ def guest_kernel_native_utest(c):
     with tempfile.TemporaryDirectory(prefix="paravane-test-") as tmp:
         iso = os.path.join(tmp, "native.iso")
         native_iso(iso, "/bin/utest")
-        r = run_iso(iso, 1, "256M", 300, log_path(c))
+        r = qemu.run_iso(iso, 1, "256M", 300, log_path(c))
     utest_verdict(r.output)
     if r.status != NATIVE_EXIT_OK:
         raise AssertionError("QEMU exit status %s, expected %d (poweroff(0))" % (r.status, NATIVE_EXIT_OK))
@@ -96,9 +84,8 @@ def guest_kernel_pv_dom0_utest(c):
     r = c.boot("panic=qemu-exit", smp=2, modules=[(KERNEL_PV, "/bin/utest"), (INITRD, "")],
                timeout=300)
     utest_verdict(r.text(), "(d0) ")
-    for pattern in (r"domain 0: shut down \(poweroff\)", r"health: .* 0 leaked: OK"):
-        if not re.search(pattern, r.text(), re.M):
-            raise AssertionError("no line matching %r" % pattern)
+    expect_line(r, r"domain 0: shut down \(poweroff\)")
+    expect_line(r, r"health: .* 0 leaked: OK")
 
 
 @gk_case
@@ -182,8 +169,7 @@ def guest_kernel_dom0_poweroff_ends_machine(c):
     r = c.boot("", smp=2, modules=[(KERNEL_PV, "/bin/true"), (INITRD, "")], timeout=60)
     for pattern in (r"acpi: poweroff through PM1a_CNT", r"domain 0: shut down \(poweroff\)",
                     r"dom0 powered off: powering the machine off"):
-        if not re.search(pattern, r.text(), re.M):
-            raise AssertionError("no line matching %r" % pattern)
+        expect_line(r, pattern)
     if r.status != 0:
         raise AssertionError("QEMU exit status %s, expected 0 (ACPI soft-off)" % r.status)
 
@@ -202,7 +188,7 @@ def guest_kernel_damaged_initrd_is_reported(c):
         iso = os.path.join(tmp, "junk.iso")
         subprocess.run(["sh", "guest-port/arch/native/mkiso.sh", iso, KERNEL_NATIVE, junk, ""],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        r = run_iso(iso, 1, "256M", 60, log_path(c))
+        r = qemu.run_iso(iso, 1, "256M", 60, log_path(c))
     for pattern in (r"initrd: the archive is damaged", r"panic: init: cannot exec /sbin/init"):
         if not re.search(pattern, r.output, re.M):
             raise AssertionError("no line matching %r; output:\n%s" % (pattern, r.output[-1500:]))

@@ -57,22 +57,27 @@ def write_log(log, cmd, r):
             f.write(r.output)
 
 
+def run_iso(iso, smp=1, mem="256M", timeout=60, log=None):
+    """Boot any ISO (stdin at /dev/null) and wait for QEMU to end, or the timeout."""
+    cmd = qemu_cmd(iso, smp, mem)
+    start = time.monotonic()
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, timeout=timeout)
+        status, out = p.returncode, p.stdout
+    except subprocess.TimeoutExpired as e:
+        status, out = EXIT_TIMEOUT, e.stdout or b""
+    r = Result(status, out.decode("utf-8", "replace").replace("\r", ""), time.monotonic() - start)
+    write_log(log, cmd, r)
+    return r
+
+
 def boot(args, smp=1, mem="256M", modules=(), timeout=60, log=None):
     """Build an ISO with this command line and modules, boot it, wait."""
     with tempfile.TemporaryDirectory(prefix="paravane-test-") as tmp:
         iso = os.path.join(tmp, "t.iso")
         make_iso(iso, args, modules)
-        cmd = qemu_cmd(iso, smp, mem)
-        start = time.monotonic()
-        try:
-            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, timeout=timeout)
-            status, out = p.returncode, p.stdout
-        except subprocess.TimeoutExpired as e:
-            status, out = EXIT_TIMEOUT, e.stdout or b""
-        r = Result(status, out.decode("utf-8", "replace").replace("\r", ""), time.monotonic() - start)
-        write_log(log, cmd, r)
-        return r
+        return run_iso(iso, smp, mem, timeout, log)
 
 
 def boot_and_type(args, wait_for, text, smp=1, mem="256M", modules=(), timeout=60, log=None):
